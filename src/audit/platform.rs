@@ -1,0 +1,273 @@
+//! Auditing one platform in its own tab: load each settings page once, check
+//! the session is signed in, open what hides the controls, wait for them, and
+//! read them all from one accessibility snapshot.
+
+use std::time::{Duration, Instant};
+
+use super::finding::{Finding, Status};
+use super::{finding, AuditOptions};
+use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
+use crate::plan::{PlanItem, PlatformPlan};
+use crate::rules::{same_value, Matcher, SettingKind};
+
+/// How often a page is re-read while waiting for lazily loaded controls.
+/// This is the polling interval of a condition wait, not a fixed delay.
+const POLL: Duration = Duration::from_millis(100);
+
+pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &AuditOptions) -> Vec<Finding> {
+    let pages = pp.pages();
+    let mut out = Vec::new();
+    let allowed = Allowed {
+        domains: pp.platform.domains.clone(),
+        extra_origin: (pp.base_url != pp.platform.base_url)
+            .then(|| url::Url::parse(&pp.base_url).ok().map(|u| u.origin()))
+            .flatten(),
+    };
+    let tab = match browser.open_tab(allowed).await {
+        Ok(tab) => tab,
+        Err(e) => {
+            let message = format!("{e:#}");
+            return pages
+                .iter()
+                .flat_map(|(_, items)| items.iter().map(|i| failed(pp, i, Status::Error, &message)))
+                .collect();
+        }
+    };
+
+    let mut stop: Option<(Status, String)> = None;
+    for (page, items) in &pages {
+        if let Some((status, message)) = &stop {
+            out.extend(items.iter().map(|i| failed(pp, i, *status, message)));
+            continue;
+        }
+        match check_page(&tab, pp, page, items, options).await {
+            PageOutcome::Read(findings) => out.extend(findings),
+            PageOutcome::StopPlatform(status, message) => {
+                out.extend(items.iter().map(|i| failed(pp, i, status, &message)));
+                stop = Some((status, message));
+            }
+            PageOutcome::PageFailed(message) => {
+                out.extend(items.iter().map(|i| failed(pp, i, Status::Error, &message)))
+            }
+        }
+    }
+    tab.close().await;
+    out
+}
+
+enum PageOutcome {
+    Read(Vec<Finding>),
+    /// Nothing more can be read on this platform (signed out, left its domains).
+    StopPlatform(Status, String),
+    /// This page failed; others may still load.
+    PageFailed(String),
+}
+
+async fn check_page(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    page: &str,
+    items: &[&PlanItem],
+    options: &AuditOptions,
+) -> PageOutcome {
+    let url = pp.url(page);
+    let landed = match tab.goto(&url).await {
+        Ok(landed) => landed,
+        Err(e @ NavError::OutsideDomains(_)) => return PageOutcome::StopPlatform(Status::Error, e.to_string()),
+        Err(e) => {
+            return PageOutcome::PageFailed(format!(
+                "{e}; check that {} is reachable and try again",
+                pp.platform.name
+            ))
+        }
+    };
+    if let Some(login) = &pp.platform.login {
+        if same_path(&landed, &pp.url(&login.url)) {
+            return PageOutcome::StopPlatform(
+                Status::LoginRequired,
+                signed_out_message(pp, "the page sent the browser to the sign-in page"),
+            );
+        }
+    }
+
+    let deadline = Instant::now() + options.timeout;
+    let mut open_failures: Vec<String> = Vec::new();
+    for step in open_steps(items) {
+        match wait_for(tab, deadline, |snapshot| {
+            ax::find(snapshot, step).first().and_then(|i| i.backend_id)
+        })
+        .await
+        {
+            Some(node) => {
+                if let Err(e) = tab.click(node).await {
+                    open_failures.push(format!("could not open {step}: {e:#}"));
+                }
+            }
+            None => open_failures.push(format!("{step} (which reveals the control) was not found")),
+        }
+    }
+
+    let probe = pp.platform.login.as_ref().and_then(|l| l.signed_in.as_ref());
+    let mut css_nodes: Vec<Option<i64>> = vec![None; items.len()];
+    let snapshot = wait_for(tab, deadline, |snapshot| {
+        let probe_ok = probe.is_none_or(|m| !ax::find(snapshot, m).is_empty());
+        let all_found = items
+            .iter()
+            .all(|i| control(i).is_some_and(|m| m.css.is_some() || !ax::find(snapshot, m).is_empty()));
+        (probe_ok && all_found).then(|| snapshot.to_vec())
+    })
+    .await;
+    let snapshot = match snapshot {
+        Some(s) => s,
+        // Timed out: read what there is, to tell which controls are missing.
+        None => match tab.snapshot().await {
+            Ok(s) => s,
+            Err(e) => return PageOutcome::PageFailed(format!("{e:#}")),
+        },
+    };
+    if let Some(m) = probe {
+        if ax::find(&snapshot, m).is_empty() {
+            return PageOutcome::StopPlatform(
+                Status::LoginRequired,
+                signed_out_message(pp, &format!("the signed-in marker ({m}) is not on the page")),
+            );
+        }
+    }
+    for (i, item) in items.iter().enumerate() {
+        if let Some(css) = control(item).and_then(|m| m.css.as_deref()) {
+            css_nodes[i] = tab.css_node(css).await;
+        }
+    }
+
+    let findings = items
+        .iter()
+        .zip(css_nodes)
+        .map(|(item, css_node)| read_item(pp, item, &url, &snapshot, css_node, &open_failures))
+        .collect();
+    PageOutcome::Read(findings)
+}
+
+fn read_item(
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    url: &str,
+    snapshot: &[AxItem],
+    css_node: Option<i64>,
+    open_failures: &[String],
+) -> Finding {
+    let Some(matcher) = control(item) else {
+        return failed(pp, item, Status::Error, "not a browser setting");
+    };
+    let stale = |what: String| {
+        let mut why = what;
+        if !open_failures.is_empty() {
+            why = format!("{why} ({})", open_failures.join("; "));
+        }
+        failed(
+            pp,
+            item,
+            Status::Unreadable,
+            &format!(
+                "{why} on {url}: {} may have changed this page, so the rule in {} needs an update",
+                pp.platform.name, pp.platform.file
+            ),
+        )
+    };
+    let found: Vec<&AxItem> = match (&matcher.css, css_node) {
+        (Some(_), Some(node)) => snapshot.iter().filter(|i| i.backend_id == Some(node)).collect(),
+        (Some(_), None) => Vec::new(),
+        (None, _) => ax::find(snapshot, matcher),
+    };
+    let node = match found.as_slice() {
+        [] => return stale(format!("no {matcher}")),
+        [one] => *one,
+        many => return stale(format!("{} elements match {matcher}, expected one", many.len())),
+    };
+    let Some(value) = ax::read_value(snapshot, node) else {
+        return stale(format!("{matcher} has no state to read"));
+    };
+    let mut f = finding(
+        pp,
+        item,
+        if same_value(&value, &item.wanted) {
+            Status::Ok
+        } else {
+            Status::Drift
+        },
+    );
+    if f.status == Status::Drift {
+        f.message = Some(format!("set \"{}\" to {} at {url}", item.setting.label, item.wanted));
+    }
+    if node.disabled {
+        f.message = Some(
+            format!(
+                "{} (the control is disabled on the page)",
+                f.message.unwrap_or_default()
+            )
+            .trim()
+            .to_string(),
+        );
+    }
+    f.current = Some(value);
+    f
+}
+
+/// Polls the accessibility tree until `ready` returns something or the
+/// deadline passes. Lazily loaded sections make any fixed delay wrong.
+async fn wait_for<T>(tab: &Tab, deadline: Instant, mut ready: impl FnMut(&[AxItem]) -> Option<T>) -> Option<T> {
+    loop {
+        if let Ok(snapshot) = tab.snapshot().await {
+            if let Some(found) = ready(&snapshot) {
+                return Some(found);
+            }
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn control(item: &PlanItem) -> Option<&Matcher> {
+    match &item.setting.kind {
+        SettingKind::Control { control, .. } => Some(control),
+        SettingKind::Manual { .. } => None,
+    }
+}
+
+/// The distinct "open first" steps of a page's settings, in rule order.
+fn open_steps<'a>(items: &[&'a PlanItem]) -> Vec<&'a Matcher> {
+    let mut steps: Vec<&Matcher> = Vec::new();
+    for item in items {
+        if let SettingKind::Control { open, .. } = &item.setting.kind {
+            for step in open {
+                if !steps.iter().any(|s| s.source == step.source) {
+                    steps.push(step);
+                }
+            }
+        }
+    }
+    steps
+}
+
+fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message: &str) -> Finding {
+    let mut f = finding(pp, item, status);
+    f.message = Some(message.to_string());
+    f
+}
+
+fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {
+    format!(
+        "not signed in to {} ({why}); sign in to {} in a Chromium profile and pass it with --browser-profile DIR",
+        pp.platform.name, pp.platform.name
+    )
+}
+
+/// Same page, ignoring query and fragment: a sign-in redirect usually adds
+/// a `?next=` parameter.
+fn same_path(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin() && a.path().trim_end_matches('/') == b.path().trim_end_matches('/'),
+        _ => false,
+    }
+}

@@ -1,0 +1,259 @@
+//! The browser driver: one headless Chromium over CDP, a tab per platform.
+//! Locates controls through the accessibility tree, reads their state, and
+//! keeps every tab inside its platform's domains.
+
+pub mod ax;
+pub mod find;
+pub mod guard;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context};
+use chromiumoxide::cdp::browser_protocol::accessibility::{EnableParams as AxEnable, GetFullAxTreeParams};
+use chromiumoxide::cdp::browser_protocol::dom::{GetBoxModelParams, ScrollIntoViewIfNeededParams};
+use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
+use chromiumoxide::handler::viewport::Viewport;
+use chromiumoxide::layout::Point;
+use chromiumoxide::{BrowserConfig, Page};
+use futures::StreamExt;
+use tokio::task::JoinHandle;
+
+pub use ax::AxItem;
+pub use guard::{Allowed, Violation};
+
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    pub executable: PathBuf,
+    pub headed: bool,
+    /// A Chromium profile directory to reuse (a signed-in session); a fresh
+    /// private temporary one otherwise.
+    pub user_data_dir: Option<PathBuf>,
+    pub timeout: Duration,
+}
+
+pub struct Browser {
+    inner: chromiumoxide::Browser,
+    handler: JoinHandle<()>,
+    /// Deleted when the browser is gone.
+    _scratch_profile: Option<tempfile::TempDir>,
+    timeout: Duration,
+}
+
+impl Browser {
+    pub async fn launch(options: &LaunchOptions) -> anyhow::Result<Browser> {
+        let scratch = match &options.user_data_dir {
+            Some(_) => None,
+            None => Some(
+                tempfile::Builder::new()
+                    .prefix("privaudit-chromium-")
+                    .tempdir()
+                    .context("cannot create a temporary browser profile directory")?,
+            ),
+        };
+        let profile_dir = options
+            .user_data_dir
+            .clone()
+            .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
+            .ok_or_else(|| anyhow!("no browser profile directory"))?;
+
+        let mut builder = BrowserConfig::builder()
+            .chrome_executable(&options.executable)
+            .user_data_dir(&profile_dir)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(options.timeout)
+            .window_size(1280, 900)
+            .viewport(Viewport {
+                width: 1280,
+                height: 900,
+                ..Viewport::default()
+            })
+            // Quiet, deterministic start: no first-run UI, no updates, no sync,
+            // no GPU (headless servers have none).
+            .args([
+                "--disable-gpu",
+                "--disable-component-update",
+                "--disable-domain-reliability",
+                "--no-default-browser-check",
+                "--no-first-run",
+                "--disable-quic",
+            ]);
+        builder = if options.headed {
+            builder.with_head()
+        } else {
+            builder.new_headless_mode()
+        };
+        if running_as_root() {
+            // Chromium refuses to start its sandbox as root (containers, CI).
+            builder = builder.no_sandbox();
+        }
+        let config = builder
+            .build()
+            .map_err(|e| anyhow!("invalid browser configuration: {e}"))?;
+        let (inner, mut events) = chromiumoxide::Browser::launch(config)
+            .await
+            .with_context(|| format!("could not start {}", options.executable.display()))?;
+        // The handler must be polled for anything to happen over CDP.
+        let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+        Ok(Browser {
+            inner,
+            handler,
+            _scratch_profile: scratch,
+            timeout: options.timeout,
+        })
+    }
+
+    /// A new tab that may only load what `allowed` allows.
+    pub async fn open_tab(&self, allowed: Allowed) -> anyhow::Result<Tab> {
+        let page = self
+            .inner
+            .new_page(CreateTargetParams::new("about:blank"))
+            .await
+            .context("could not open a browser tab")?;
+        let violation = guard::install(&page, allowed)
+            .await
+            .context("could not install the domain guard")?;
+        page.execute(AxEnable::default())
+            .await
+            .context("could not enable accessibility")?;
+        Ok(Tab {
+            page,
+            violation,
+            timeout: self.timeout,
+        })
+    }
+
+    /// Closes Chromium and waits for it to exit, so no process outlives the run.
+    pub async fn shutdown(mut self) {
+        let closed = tokio::time::timeout(Duration::from_secs(5), self.inner.close()).await;
+        if !matches!(closed, Ok(Ok(_))) {
+            let _ = self.inner.kill().await;
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.wait()).await;
+        self.handler.abort();
+    }
+}
+
+fn running_as_root() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Why a page could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum NavError {
+    #[error("navigation to {0} was blocked: it is outside the platform's declared domains")]
+    OutsideDomains(String),
+    #[error("{url} answered HTTP {status}")]
+    Http { url: String, status: u16 },
+    #[error("{url} did not load within {secs} s")]
+    Timeout { url: String, secs: u64 },
+    #[error("{url} could not be loaded ({reason})")]
+    Failed { url: String, reason: String },
+}
+
+pub struct Tab {
+    page: Page,
+    violation: Violation,
+    timeout: Duration,
+}
+
+impl Tab {
+    /// Loads `url` and returns the URL the tab ended on (after redirects).
+    pub async fn goto(&self, url: &str) -> Result<String, NavError> {
+        let secs = self.timeout.as_secs();
+        let nav = tokio::time::timeout(self.timeout, self.page.goto(url)).await;
+        if let Some(blocked) = self.violation() {
+            return Err(NavError::OutsideDomains(blocked));
+        }
+        match nav {
+            Err(_) => return Err(NavError::Timeout { url: url.into(), secs }),
+            Ok(Err(e)) => {
+                return Err(NavError::Failed {
+                    url: url.into(),
+                    reason: e.to_string(),
+                })
+            }
+            Ok(Ok(_)) => {}
+        }
+        // Chromium shows its own error page for refused connections; the
+        // navigation entry's status tells a real answer from that.
+        let status: Option<u16> = self
+            .page
+            .evaluate("(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0; })()")
+            .await
+            .ok()
+            .and_then(|r| r.into_value::<u16>().ok());
+        let landed = self.page.url().await.ok().flatten().unwrap_or_else(|| url.to_string());
+        if landed.starts_with("chrome-error://") || status == Some(0) {
+            return Err(NavError::Failed {
+                url: url.into(),
+                reason: "no answer from the server".into(),
+            });
+        }
+        if let Some(status) = status.filter(|s| *s >= 400) {
+            return Err(NavError::Http {
+                url: url.into(),
+                status,
+            });
+        }
+        Ok(landed)
+    }
+
+    pub fn violation(&self) -> Option<String> {
+        self.violation.lock().ok().and_then(|v| v.clone())
+    }
+
+    /// One snapshot of the page's accessibility tree.
+    pub async fn snapshot(&self) -> anyhow::Result<Vec<AxItem>> {
+        let tree = self
+            .page
+            .execute(GetFullAxTreeParams::default())
+            .await
+            .context("could not read the accessibility tree")?;
+        Ok(tree.result.nodes.iter().filter_map(AxItem::from_node).collect())
+    }
+
+    /// The backend node id of the first element matching a CSS selector.
+    pub async fn css_node(&self, selector: &str) -> Option<i64> {
+        self.page
+            .find_element(selector)
+            .await
+            .ok()
+            .map(|e| *e.backend_node_id.inner())
+    }
+
+    /// A real mouse click in the middle of the element, as a person would.
+    pub async fn click(&self, backend_id: i64) -> anyhow::Result<()> {
+        use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
+        let node = BackendNodeId::new(backend_id);
+        self.page
+            .execute(ScrollIntoViewIfNeededParams::builder().backend_node_id(node).build())
+            .await
+            .context("could not scroll to the element")?;
+        let model = self
+            .page
+            .execute(GetBoxModelParams::builder().backend_node_id(node).build())
+            .await
+            .context("the element has no box to click")?;
+        let quad = model.result.model.content.inner();
+        if quad.len() < 8 {
+            return Err(anyhow!("the element has no box to click"));
+        }
+        let x = (quad[0] + quad[2] + quad[4] + quad[6]) / 4.0;
+        let y = (quad[1] + quad[3] + quad[5] + quad[7]) / 4.0;
+        self.page.click(Point { x, y }).await.context("the click failed")?;
+        Ok(())
+    }
+
+    pub async fn close(self) {
+        let _ = self.page.close().await;
+    }
+}

@@ -1,0 +1,191 @@
+//! Command-line types (clap). Nothing here does work: commands receive these
+//! values through `commands::*`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::profile::Preset;
+use crate::report::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  everything matches the profile
+  1  drift: some setting differs from the profile
+  2  usage or configuration error (bad flag, broken rule or profile, no browser)
+  3  incomplete: some setting could not be read (login needed, rule stale, site down)
+  130 interrupted (Ctrl-C)";
+
+/// Audit and fix your privacy settings (AI training, ad personalisation,
+/// third-party sharing) across online platforms, in a real headless Chromium.
+#[derive(Debug, Parser)]
+#[command(name = "privaudit", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration directory (profile.toml, rules/)
+    #[arg(long, global = true, env = "PRIVAUDIT_CONFIG", value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// Extra or overriding rule files: a directory of *.toml or one file (repeatable)
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Chromium or Chrome binary to drive
+    #[arg(long, global = true, env = "PRIVAUDIT_BROWSER", value_name = "PATH")]
+    pub browser: Option<PathBuf>,
+    /// Show the browser window instead of running headless
+    #[arg(long, global = true, env = "PRIVAUDIT_HEADED")]
+    pub headed: bool,
+    /// Platforms audited at once, each in its own tab [default: cores, at most 4]
+    #[arg(long, short = 'j', global = true, env = "PRIVAUDIT_JOBS", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds to wait for a page or a control before giving up
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_TIMEOUT",
+        value_name = "S",
+        default_value_t = 30
+    )]
+    pub timeout: u64,
+    /// More log output on stderr (-v, -vv)
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr; no progress
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// No colours (also: the NO_COLOR environment variable)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read every setting and compare it with your profile
+    Check(CheckArgs),
+    /// Run a check against the built-in replica sites: no accounts needed
+    Demo(DemoArgs),
+    /// List, lint and show rule files
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Create or show your profile (the values you want)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table, env = "PRIVAUDIT_FORMAT")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Platforms to audit (default: the profile's list, else every platform)
+    #[arg(value_name = "PLATFORM")]
+    pub platforms: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Use this profile file instead of <config>/profile.toml
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// A Chromium user-data directory that is signed in to your platforms
+    #[arg(long, env = "PRIVAUDIT_BROWSER_PROFILE", value_name = "DIR")]
+    pub browser_profile: Option<PathBuf>,
+    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror);
+    /// navigation is then allowed to exactly that origin (repeatable)
+    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+    pub base_urls: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Keep the replica server running and print its URLs instead of checking
+    #[arg(long)]
+    pub serve: bool,
+    /// Port for the replica server (default: any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Platforms, settings, categories and when each rule was verified
+    List {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Check rule files for mistakes (default: every rule in use)
+    Lint {
+        /// Rule files or directories to lint
+        files: Vec<PathBuf>,
+        #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Exit 2 on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Every setting of one platform, with locations and sources
+    Show { platform: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Write a profile file to start from
+    Init {
+        #[arg(long, value_enum, default_value_t = Preset::Strict)]
+        preset: Preset,
+        /// Replace an existing profile
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the effective profile and where it comes from
+    Show,
+}
+
+fn parse_base_url(s: &str) -> Result<(String, String), String> {
+    let (platform, url) = s.split_once('=').ok_or("expected PLATFORM=URL")?;
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("`{url}` is not an http(s) URL"));
+    }
+    Ok((platform.to_string(), url.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn base_url_needs_platform_and_http_url() {
+        assert!(parse_base_url("x=http://127.0.0.1:1/x").is_ok());
+        assert!(parse_base_url("x").is_err());
+        assert!(parse_base_url("x=file:///etc").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! `privaudit demo`: the whole check against the built-in replicas of real
+//! settings pages, served on loopback. No accounts, no network.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use super::check::{emit, execute};
+use crate::cli::DemoArgs;
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::plan;
+use crate::profile::{Preset, Profile};
+use crate::replica::{ReplicaServer, Source};
+use crate::rules::{load, Catalogue};
+use crate::{output, report};
+
+pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
+    // Built-in rules only: the demo shows what ships, whatever the user's
+    // own rule files say.
+    let texts = load::collect_sources(None, &[])?;
+    let catalogue = load::load_catalogue(&texts, super::today()).map_err(|e| {
+        super::show_diagnostics(ctx, &e.files, &e.diagnostics);
+        Failure::usage("the built-in rules do not load; this is a bug in privaudit")
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let server = runtime.block_on(ReplicaServer::start(Source::Embedded, addr))?;
+    let platforms: Vec<String> = server
+        .platforms()
+        .into_iter()
+        .filter(|p| catalogue.platform(p).is_some())
+        .collect();
+
+    if args.serve {
+        return serve(&runtime, &server, &catalogue, &platforms);
+    }
+
+    let base_urls: BTreeMap<String, String> = platforms.iter().map(|p| (p.clone(), server.base_url(p))).collect();
+    let profile = Profile::preset(Preset::Strict);
+    let plan = plan::build(&catalogue, &profile, &platforms, &base_urls)?;
+    // The server runs on the runtime's worker threads while the audit uses
+    // its own runtime.
+    let run = execute(
+        ctx,
+        &plan,
+        &catalogue.version,
+        "built-in strict preset (demo)",
+        None,
+        "demo",
+    )?;
+    emit(ctx, &run, args.output.format)?;
+    if args.output.format == report::Format::Table {
+        output::note(
+            ctx,
+            "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, sign in to your platforms in a Chromium profile, then `privaudit check --browser-profile DIR`.",
+        );
+    }
+    drop(runtime);
+    // The demo is expected to find drift (replicas start with the platforms'
+    // defaults); it fails only when it could not read everything.
+    Ok(if run.findings.iter().any(|f| f.status.is_incomplete()) {
+        Exit::Incomplete
+    } else {
+        Exit::Ok
+    })
+}
+
+fn serve(
+    runtime: &tokio::runtime::Runtime,
+    server: &ReplicaServer,
+    catalogue: &Catalogue,
+    platforms: &[String],
+) -> anyhow::Result<Exit> {
+    let mut text = format!("Replica server on http://{} (Ctrl-C stops it)\n", server.addr);
+    for p in platforms {
+        let name = catalogue.platform(p).map(|r| r.name.as_str()).unwrap_or(p);
+        text.push_str(&format!(
+            "  {name:<10} {}   check with: privaudit check {p} --base-url {p}={}\n",
+            server.base_url(p),
+            server.base_url(p)
+        ));
+    }
+    output::print(&text);
+    runtime.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    Ok(Exit::Ok)
+}

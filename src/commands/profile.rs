@@ -1,0 +1,71 @@
+//! `privaudit profile init|show`.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::Table;
+
+use super::check::load_profile;
+use crate::cli::ProfileCommand;
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::profile::{template, Preset};
+use crate::rules::Category;
+use crate::{fsutil, output};
+
+pub fn run(ctx: &Context, command: ProfileCommand) -> anyhow::Result<Exit> {
+    match command {
+        ProfileCommand::Init { preset, force } => init(ctx, preset, force),
+        ProfileCommand::Show => show(ctx),
+    }
+}
+
+fn init(ctx: &Context, preset: Preset, force: bool) -> anyhow::Result<Exit> {
+    let path = ctx.profile_path();
+    if path.exists() && !force {
+        return Err(
+            Failure::usage(format!("a profile already exists at {}", path.display()))
+                .hint("edit it, or pass --force to replace it")
+                .into(),
+        );
+    }
+    fsutil::create_private_dir(&ctx.config_dir)?;
+    fsutil::write_private_file(&path, &template(preset))?;
+    output::print(&format!("wrote {} (preset {})\n", path.display(), preset.as_str()));
+    Ok(Exit::Ok)
+}
+
+fn show(ctx: &Context) -> anyhow::Result<Exit> {
+    let profile = load_profile(ctx, None)?;
+    let mut text = format!("profile: {}\npreset: {}\n", profile.source, profile.preset.as_str());
+    text.push_str(&format!(
+        "platforms: {}\n",
+        if profile.platforms.is_empty() {
+            "all".to_string()
+        } else {
+            profile.platforms.join(", ")
+        }
+    ));
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["Category", "Wanted"]);
+    for c in Category::ALL {
+        table.add_row(vec![
+            c.as_str().to_string(),
+            profile.categories.get(&c).map(|w| w.as_text()).unwrap_or_default(),
+        ]);
+    }
+    text.push_str(&format!("{table}\n"));
+    if !profile.settings.is_empty() {
+        let mut overrides = Table::new();
+        overrides
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_header(["Setting", "Wanted"]);
+        for (key, wanted) in &profile.settings {
+            overrides.add_row(vec![key.clone(), wanted.as_text()]);
+        }
+        text.push_str(&format!("{overrides}\n"));
+    }
+    output::print(&text);
+    Ok(Exit::Ok)
+}

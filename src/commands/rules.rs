@@ -1,0 +1,213 @@
+//! `privaudit rules list|lint|show`.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use serde::Serialize;
+
+use super::{load_rules, today};
+use crate::cli::{LintFormat, ListFormat, RulesCommand};
+use crate::context::Context;
+use crate::diag::{Diagnostic, SourceFiles};
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::output;
+use crate::rules::{load, Category, SettingKind};
+
+pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
+    match command {
+        RulesCommand::List { format } => list(ctx, format),
+        RulesCommand::Lint {
+            files,
+            format,
+            deny_warnings,
+        } => lint(ctx, &files, format, deny_warnings),
+        RulesCommand::Show { platform } => show(ctx, &platform),
+    }
+}
+
+#[derive(Serialize)]
+struct ListedPlatform<'a> {
+    id: &'a str,
+    name: &'a str,
+    settings: usize,
+    categories: Vec<Category>,
+    verified: &'a str,
+    origin: String,
+    file: &'a str,
+}
+
+fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
+    let catalogue = load_rules(ctx)?;
+    let rows: Vec<ListedPlatform> = catalogue
+        .platforms
+        .iter()
+        .map(|p| {
+            let mut categories: Vec<Category> = p.settings.iter().map(|s| s.category).collect();
+            categories.sort();
+            categories.dedup();
+            ListedPlatform {
+                id: &p.id,
+                name: &p.name,
+                settings: p.settings.len(),
+                categories,
+                verified: &p.verified,
+                origin: p.origin.to_string(),
+                file: &p.file,
+            }
+        })
+        .collect();
+    let text = match format {
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "rules_version": catalogue.version,
+                "platforms": rows,
+            }))? + "\n"
+        }
+        ListFormat::Table => {
+            let mut table = Table::new();
+            table.load_preset(UTF8_FULL_CONDENSED).set_header([
+                "Platform",
+                "Name",
+                "Settings",
+                "Categories",
+                "Verified",
+                "From",
+            ]);
+            for r in &rows {
+                let cats: Vec<&str> = r.categories.iter().map(|c| c.as_str()).collect();
+                table.add_row(vec![
+                    r.id.to_string(),
+                    r.name.to_string(),
+                    r.settings.to_string(),
+                    cats.join(", "),
+                    r.verified.to_string(),
+                    r.origin.clone(),
+                ]);
+            }
+            format!(
+                "{table}\n{} platforms, {} settings (rules {})\n",
+                rows.len(),
+                catalogue.setting_count(),
+                catalogue.version
+            )
+        }
+    };
+    output::print(&text);
+    Ok(Exit::Ok)
+}
+
+fn lint(ctx: &Context, files: &[std::path::PathBuf], format: LintFormat, deny_warnings: bool) -> anyhow::Result<Exit> {
+    let (sources, diagnostics, count): (SourceFiles, Vec<Diagnostic>, usize) = if files.is_empty() {
+        let texts = load::collect_sources(Some(&ctx.rules_dir()), &ctx.extra_rules)?;
+        let count = texts.len();
+        match load::load_catalogue(&texts, today()) {
+            Ok(c) => (c.files, c.warnings, count),
+            Err(e) => (e.files, e.diagnostics, count),
+        }
+    } else {
+        let texts = load::read_files(files).map_err(|e| Failure::usage(format!("{e:#}")))?;
+        let count = texts.len();
+        let (sources, diagnostics, _) = load::lint_texts(&texts, today());
+        (sources, diagnostics, count)
+    };
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    match format {
+        LintFormat::Json => {
+            let located: Vec<_> = diagnostics.iter().map(|d| sources.locate(d)).collect();
+            output::print(&(serde_json::to_string_pretty(&located)? + "\n"));
+        }
+        LintFormat::Human => {
+            let mut text = sources.render(&diagnostics, ctx.stdout_color);
+            text.push_str(&format!(
+                "{count} file{} checked: {errors} error{}, {warnings} warning{}\n",
+                plural(count),
+                plural(errors),
+                plural(warnings)
+            ));
+            output::print(&text);
+        }
+    }
+    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
+        Exit::Usage
+    } else {
+        Exit::Ok
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
+    let catalogue = load_rules(ctx)?;
+    let Some(p) = catalogue.platform(id) else {
+        let known: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
+        return Err(Failure::usage(format!(
+            "unknown platform `{id}`; known platforms: {}",
+            known.join(", ")
+        ))
+        .into());
+    };
+    let mut text = format!(
+        "{} ({})\n  base URL: {}\n  domains: {}\n  verified: {}\n  rule file: {} ({})\n",
+        p.name,
+        p.id,
+        p.base_url,
+        p.domains.join(", "),
+        p.verified,
+        p.file,
+        p.origin
+    );
+    for url in &p.policy_urls {
+        text.push_str(&format!("  policy: {url}\n"));
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(140)
+        .set_header(["Setting", "Label", "Category", "Where", "Private", "Default", "Source"]);
+    for s in &p.settings {
+        let (place, private) = match &s.kind {
+            SettingKind::Control {
+                page,
+                control,
+                private_value,
+                ..
+            } => (format!("{page}\n{control}"), private_value.clone()),
+            SettingKind::Manual { url, .. } => (format!("manual: {url}"), "—".to_string()),
+        };
+        let default = s
+            .default
+            .as_ref()
+            .map(|d| {
+                let mut t = d.value.clone();
+                if !d.regions.is_empty() {
+                    t.push_str(&format!(" ({})", d.regions.join(", ")));
+                }
+                t
+            })
+            .unwrap_or_else(|| "unknown".into());
+        let mut label = s.label.clone();
+        if !s.unverified.is_empty() {
+            label.push_str(&format!("\n(unverified: {})", s.unverified.join(", ")));
+        }
+        table.add_row(vec![
+            s.id.clone(),
+            label,
+            s.category.to_string(),
+            place,
+            private,
+            default,
+            s.source.clone(),
+        ]);
+    }
+    text.push_str(&format!("{table}\n"));
+    output::print(&text);
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,147 @@
+//! The plan: which settings of which platforms to audit, with the value the
+//! user wants for each. Pure: rules + profile + filters in, plan out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::profile::{Profile, Wanted};
+use crate::rules::{Catalogue, PlatformRules, SettingKind, SettingRule};
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub platforms: Vec<PlatformPlan>,
+    /// Profile overrides that name no known setting: probably a typo, or a
+    /// setting removed from the rules.
+    pub unknown_overrides: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlatformPlan {
+    pub platform: Arc<PlatformRules>,
+    /// Where this run reaches the platform: `base_url`, or an override
+    /// (a replica, a mirror).
+    pub base_url: String,
+    pub items: Vec<PlanItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanItem {
+    pub setting: Arc<SettingRule>,
+    /// The concrete value wanted, as the UI shows it; for manual settings,
+    /// the rule's intent ("private").
+    pub wanted: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PlanError {
+    #[error("unknown platform `{name}`; known platforms: {known}")]
+    UnknownPlatform { name: String, known: String },
+    #[error("--base-url names unknown platform `{0}`")]
+    UnknownOverride(String),
+}
+
+impl PlatformPlan {
+    /// The settings grouped by page, in rule order, so each page is loaded once.
+    pub fn pages(&self) -> Vec<(String, Vec<&PlanItem>)> {
+        let mut pages: Vec<(String, Vec<&PlanItem>)> = Vec::new();
+        for item in &self.items {
+            if let Some(page) = item.setting.page() {
+                match pages.iter_mut().find(|(p, _)| p == page) {
+                    Some((_, items)) => items.push(item),
+                    None => pages.push((page.to_string(), vec![item])),
+                }
+            }
+        }
+        pages
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Builds the plan. `only` is the command line's platform list (empty: the
+/// profile's list, or every platform); `base_urls` maps platform ids to
+/// replacement base URLs.
+pub fn build(
+    catalogue: &Catalogue,
+    profile: &Profile,
+    only: &[String],
+    base_urls: &BTreeMap<String, String>,
+) -> Result<Plan, PlanError> {
+    let known = || {
+        catalogue
+            .platforms
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for id in base_urls.keys() {
+        if catalogue.platform(id).is_none() {
+            return Err(PlanError::UnknownOverride(id.clone()));
+        }
+    }
+    let selection: &[String] = if only.is_empty() { &profile.platforms } else { only };
+    for name in selection {
+        if catalogue.platform(name).is_none() {
+            return Err(PlanError::UnknownPlatform {
+                name: name.clone(),
+                known: known(),
+            });
+        }
+    }
+
+    let mut platforms = Vec::new();
+    for platform in &catalogue.platforms {
+        if !selection.is_empty() && !selection.iter().any(|s| s == &platform.id) {
+            continue;
+        }
+        let items: Vec<PlanItem> = platform
+            .settings
+            .iter()
+            .filter_map(|setting| {
+                let wanted = match profile.wanted(&platform.id, &setting.id, setting.category) {
+                    Wanted::Ignore => return None,
+                    Wanted::Private => match &setting.kind {
+                        SettingKind::Control { private_value, .. } => private_value.clone(),
+                        SettingKind::Manual { .. } => "private".to_string(),
+                    },
+                    Wanted::Value(v) => v,
+                };
+                Some(PlanItem {
+                    setting: setting.clone(),
+                    wanted,
+                })
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let base_url = base_urls
+            .get(&platform.id)
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| platform.base_url.clone());
+        platforms.push(PlatformPlan {
+            platform: platform.clone(),
+            base_url,
+            items,
+        });
+    }
+
+    let unknown_overrides = profile
+        .settings
+        .keys()
+        .filter(|key| {
+            !catalogue
+                .platforms
+                .iter()
+                .any(|p| p.settings.iter().any(|s| &s.key(&p.id) == *key))
+        })
+        .cloned()
+        .collect();
+    Ok(Plan {
+        platforms,
+        unknown_overrides,
+    })
+}

@@ -1,0 +1,253 @@
+//! The user's profile: which value they want for each category of setting,
+//! per-setting overrides, and which platforms to audit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{self, Diagnostic, SourceFiles};
+use crate::rules::Category;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Every category private: AI training, ads, third-party sharing, other.
+    Strict,
+    /// AI training and third-party sharing private; ad personalisation and
+    /// other settings left as they are.
+    Balanced,
+}
+
+impl Preset {
+    pub fn wanted(self, category: Category) -> Wanted {
+        match (self, category) {
+            (Preset::Strict, _) => Wanted::Private,
+            (Preset::Balanced, Category::AiTraining | Category::ThirdPartySharing) => Wanted::Private,
+            (Preset::Balanced, Category::AdPersonalisation | Category::Other) => Wanted::Ignore,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Strict => "strict",
+            Preset::Balanced => "balanced",
+        }
+    }
+}
+
+/// What the user wants for a setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wanted {
+    /// The rule's `private_value`.
+    Private,
+    /// Not audited.
+    Ignore,
+    /// A specific value as the UI shows it (`on`, `off`, an option name).
+    Value(String),
+}
+
+impl Wanted {
+    fn parse(s: &str) -> Wanted {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "private" => Wanted::Private,
+            "ignore" => Wanted::Ignore,
+            _ => Wanted::Value(s.trim().to_string()),
+        }
+    }
+
+    pub fn as_text(&self) -> String {
+        match self {
+            Wanted::Private => "private".into(),
+            Wanted::Ignore => "ignore".into(),
+            Wanted::Value(v) => v.clone(),
+        }
+    }
+}
+
+/// The file format. Every key is optional so a profile can say only what
+/// differs from its preset.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    preset: Option<Preset>,
+    #[serde(default)]
+    platforms: Vec<String>,
+    #[serde(default)]
+    categories: BTreeMap<Category, String>,
+    #[serde(default)]
+    settings: BTreeMap<String, String>,
+}
+
+/// Where the effective profile came from, for messages and reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileSource {
+    File(PathBuf),
+    /// No profile file exists; the named preset is used as is.
+    BuiltIn(Preset),
+}
+
+impl std::fmt::Display for ProfileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileSource::File(p) => write!(f, "{}", p.display()),
+            ProfileSource::BuiltIn(preset) => write!(f, "built-in {} preset", preset.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub source: ProfileSource,
+    pub preset: Preset,
+    /// Empty: every platform the rules know.
+    pub platforms: Vec<String>,
+    pub categories: BTreeMap<Category, Wanted>,
+    /// `platform.setting` → wanted value.
+    pub settings: BTreeMap<String, Wanted>,
+}
+
+/// A profile file that does not parse: the diagnostic and its text.
+pub struct ProfileError {
+    pub diagnostic: Diagnostic,
+    pub files: SourceFiles,
+}
+
+impl Profile {
+    pub fn preset(preset: Preset) -> Profile {
+        Profile {
+            source: ProfileSource::BuiltIn(preset),
+            preset,
+            platforms: Vec::new(),
+            categories: Category::ALL.iter().map(|c| (*c, preset.wanted(*c))).collect(),
+            settings: BTreeMap::new(),
+        }
+    }
+
+    pub fn parse(name: &Path, text: &str) -> Result<Profile, Box<ProfileError>> {
+        let file: ProfileFile = toml::from_str(text).map_err(|e| {
+            let mut files = SourceFiles::default();
+            let id = files.add(name.display().to_string(), text.to_string());
+            let diagnostic = diag::from_toml_error(id, text, &e);
+            Box::new(ProfileError { diagnostic, files })
+        })?;
+        let preset = file.preset.unwrap_or(Preset::Strict);
+        let mut profile = Profile::preset(preset);
+        profile.source = ProfileSource::File(name.to_path_buf());
+        profile.platforms = file.platforms;
+        for (category, wanted) in file.categories {
+            profile.categories.insert(category, Wanted::parse(&wanted));
+        }
+        profile.settings = file
+            .settings
+            .iter()
+            .map(|(k, v)| (k.clone(), Wanted::parse(v)))
+            .collect();
+        Ok(profile)
+    }
+
+    pub fn wanted(&self, platform: &str, setting: &str, category: Category) -> Wanted {
+        if let Some(w) = self.settings.get(&format!("{platform}.{setting}")) {
+            return w.clone();
+        }
+        self.categories
+            .get(&category)
+            .cloned()
+            .unwrap_or_else(|| self.preset.wanted(category))
+    }
+}
+
+/// Loads `path`, or says that it falls back to `strict` when there is none.
+pub enum Loaded {
+    Found(Profile),
+    Missing(Profile),
+}
+
+pub fn load(path: &Path) -> anyhow::Result<Result<Loaded, Box<ProfileError>>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Profile::parse(path, &text).map(Loaded::Found)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(Loaded::Missing(Profile::preset(Preset::Strict)))),
+        Err(e) => Err(e).with_context(|| format!("cannot read profile {}", path.display())),
+    }
+}
+
+/// The text `profile init` writes: every key present and explained, so the
+/// file is its own documentation.
+pub fn template(preset: Preset) -> String {
+    let mut out = String::new();
+    out.push_str("# privaudit profile: the values you want for your privacy settings.\n");
+    out.push_str("# Values: \"private\" (the rule's protective value), \"ignore\" (not audited),\n");
+    out.push_str("# or a value as the platform shows it (\"on\", \"off\", an option's name).\n\n");
+    out.push_str(&format!("preset = \"{}\"\n\n", preset.as_str()));
+    out.push_str("# Platforms to audit; empty means every platform privaudit has rules for.\n");
+    out.push_str("platforms = []\n\n[categories]\n");
+    for c in Category::ALL {
+        out.push_str(&format!("{} = \"{}\"\n", c.as_str(), preset.wanted(c).as_text()));
+    }
+    out.push_str("\n# Per-setting overrides, keyed `platform.setting` (see `privaudit rules list`).\n");
+    out.push_str("[settings]\n# \"x.personalized-ads\" = \"on\"\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_makes_everything_private() {
+        let p = Profile::preset(Preset::Strict);
+        for c in Category::ALL {
+            assert_eq!(p.wanted("x", "s", c), Wanted::Private);
+        }
+    }
+
+    #[test]
+    fn balanced_leaves_ads_alone() {
+        let p = Profile::preset(Preset::Balanced);
+        assert_eq!(p.wanted("x", "s", Category::AiTraining), Wanted::Private);
+        assert_eq!(p.wanted("x", "s", Category::AdPersonalisation), Wanted::Ignore);
+    }
+
+    #[test]
+    fn setting_overrides_beat_categories_which_beat_the_preset() {
+        let text = r#"
+preset = "strict"
+[categories]
+ad-personalisation = "ignore"
+[settings]
+"x.grok" = "on"
+"#;
+        let p = Profile::parse(Path::new("p.toml"), text)
+            .map_err(|e| e.diagnostic.message)
+            .unwrap();
+        assert_eq!(p.wanted("x", "grok", Category::AiTraining), Wanted::Value("on".into()));
+        assert_eq!(p.wanted("x", "ads", Category::AdPersonalisation), Wanted::Ignore);
+        assert_eq!(p.wanted("x", "other", Category::AiTraining), Wanted::Private);
+    }
+
+    #[test]
+    fn template_parses_back_to_its_preset() {
+        for preset in [Preset::Strict, Preset::Balanced] {
+            let p = Profile::parse(Path::new("p.toml"), &template(preset))
+                .map_err(|e| e.diagnostic.message)
+                .unwrap();
+            for c in Category::ALL {
+                assert_eq!(p.wanted("a", "b", c), preset.wanted(c));
+            }
+        }
+    }
+
+    #[test]
+    fn broken_profile_points_at_line_and_column() {
+        let text = "preset = \"strict\"\n[categories]\nai-trainin = \"private\"\n";
+        let err = Profile::parse(Path::new("p.toml"), text).err().unwrap();
+        let (line, col) = err.files.line_col(err.diagnostic.file, err.diagnostic.span.start);
+        assert_eq!((line, col), (3, 1));
+        assert!(
+            err.diagnostic.message.contains("ai-trainin"),
+            "{}",
+            err.diagnostic.message
+        );
+    }
+}

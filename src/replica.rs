@@ -1,0 +1,209 @@
+//! The replica server: serves `tests/replicas/<platform>/` on loopback so rules
+//! can be run without accounts, by `privaudit demo` and by the tests. The
+//! replicas are built into the binary; tests may serve a directory instead.
+//!
+//! Paths map to files as `/<platform>/<page>` → `<platform>/<page>.html`
+//! (or `<page>/index.html`, or the file itself for CSS/JS). Two fixture files
+//! let tests reproduce failures: `<page>.status` (an HTTP status to answer
+//! with) and `<page>.redirect` (a URL to redirect to). `<platform>/replica.toml`
+//! describes the replica's behaviour (where a signed-out session goes).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use include_dir::{include_dir, Dir};
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/replicas");
+
+#[derive(Debug, Clone)]
+pub enum Source {
+    Embedded,
+    Directory(PathBuf),
+}
+
+impl Source {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        if path.split('/').any(|part| part == ".." || part.starts_with('.')) {
+            return None;
+        }
+        match self {
+            Source::Embedded => EMBEDDED.get_file(path).map(|f| f.contents().to_vec()),
+            Source::Directory(root) => std::fs::read(root.join(path)).ok(),
+        }
+    }
+
+    /// Where the platform sends a signed-out session: `login_path` in the
+    /// replica's `replica.toml`, `/login` when it does not say.
+    fn login_path(&self, platform: &str) -> String {
+        #[derive(serde::Deserialize)]
+        struct Manifest {
+            login_path: Option<String>,
+        }
+        self.read(&format!("{platform}/replica.toml"))
+            .and_then(|bytes| toml::from_str::<Manifest>(&String::from_utf8_lossy(&bytes)).ok())
+            .and_then(|m| m.login_path)
+            .unwrap_or_else(|| "/login".to_string())
+    }
+
+    /// The platforms this source has replicas for.
+    pub fn platforms(&self) -> Vec<String> {
+        let mut names: Vec<String> = match self {
+            Source::Embedded => EMBEDDED
+                .dirs()
+                .filter_map(|d| d.path().to_str().map(str::to_string))
+                .collect(),
+            Source::Directory(root) => std::fs::read_dir(root)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path().is_dir())
+                        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        names.sort();
+        names
+    }
+}
+
+/// Per-platform state a test can change while the server runs.
+#[derive(Debug, Default)]
+pub struct ReplicaState {
+    signed_out: BTreeMap<String, bool>,
+}
+
+#[derive(Clone)]
+struct App {
+    source: Source,
+    state: Arc<Mutex<ReplicaState>>,
+}
+
+pub struct ReplicaServer {
+    pub addr: SocketAddr,
+    state: Arc<Mutex<ReplicaState>>,
+    source: Source,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ReplicaServer {
+    /// Binds `addr` (port 0 picks a free port) and serves in the background
+    /// of the current tokio runtime.
+    pub async fn start(source: Source, addr: SocketAddr) -> anyhow::Result<ReplicaServer> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for the replica server"))?;
+        let addr = listener.local_addr().context("replica server has no address")?;
+        let state = Arc::new(Mutex::new(ReplicaState::default()));
+        let app = App {
+            source: source.clone(),
+            state: state.clone(),
+        };
+        let router = Router::new().route("/{*path}", get(serve)).with_state(app);
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!("replica server stopped: {e}");
+            }
+        });
+        Ok(ReplicaServer {
+            addr,
+            state,
+            source,
+            task,
+        })
+    }
+
+    /// The base URL that stands in for `platform`'s real one.
+    pub fn base_url(&self, platform: &str) -> String {
+        format!("http://{}/{platform}", self.addr)
+    }
+
+    pub fn platforms(&self) -> Vec<String> {
+        self.source.platforms()
+    }
+
+    /// Signs the replica's session out (or back in): settings pages then
+    /// redirect to the platform's sign-in page, as an expired session does.
+    pub fn set_signed_in(&self, platform: &str, signed_in: bool) {
+        if let Ok(mut s) = self.state.lock() {
+            s.signed_out.insert(platform.to_string(), !signed_in);
+        }
+    }
+
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
+    let path = path.trim_end_matches('/');
+    let (platform, page) = path.split_once('/').unwrap_or((path, ""));
+    let signed_out = app
+        .state
+        .lock()
+        .map(|s| s.signed_out.get(platform).copied().unwrap_or(false))
+        .unwrap_or(false);
+    if signed_out && !is_asset(page) {
+        let login = app.source.login_path(platform);
+        if format!("/{page}") != login {
+            return redirect(&format!("/{platform}{login}?next=/{page}"));
+        }
+    }
+    if let Some(target) = app.source.read(&format!("{path}.redirect")) {
+        return redirect(String::from_utf8_lossy(&target).trim());
+    }
+    let status = app
+        .source
+        .read(&format!("{path}.status"))
+        .and_then(|s| String::from_utf8_lossy(&s).trim().parse::<u16>().ok())
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let candidates = [format!("{path}.html"), format!("{path}/index.html"), path.to_string()];
+    for candidate in candidates {
+        if let Some(body) = app.source.read(&candidate) {
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = status;
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&candidate)));
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return response;
+        }
+    }
+    (StatusCode::NOT_FOUND, format!("no replica page for /{path}\n")).into_response()
+}
+
+fn is_asset(page: &str) -> bool {
+    page.ends_with(".css") || page.ends_with(".js") || page.ends_with(".svg")
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::FOUND;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}

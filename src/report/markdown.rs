@@ -1,0 +1,60 @@
+//! Markdown output: a table to paste into notes, issues or articles, with the
+//! details and sources below it.
+
+use crate::audit::{Run, Status};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(run: &Run) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# privaudit {}\n\n", run.command));
+    out.push_str(&format!(
+        "{} — rules {} — {} — profile: {}\n\n",
+        run.started_at.format("%Y-%m-%d %H:%M UTC"),
+        run.rules_version,
+        run.summary.sentence(),
+        run.profile
+    ));
+    out.push_str("| Platform | Setting | Category | Current | Wanted | Status |\n|---|---|---|---|---|---|\n");
+    for f in &run.findings {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | **{}** |\n",
+            cell(&f.platform_name),
+            cell(&f.label),
+            f.category,
+            cell(super::current_text(&f.current)),
+            cell(&f.wanted),
+            f.status
+        ));
+    }
+    let notes: Vec<_> = run
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Ok && f.message.is_some())
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("\n## Details\n\n");
+        for f in notes {
+            out.push_str(&format!(
+                "- **{} — {}** ({}): {}\n",
+                f.platform_name,
+                f.label,
+                f.status,
+                f.message.as_deref().unwrap_or("")
+            ));
+            if let Some(url) = &f.url {
+                out.push_str(&format!("  - Page: <{url}>\n"));
+            }
+            for (i, step) in f.steps.iter().enumerate() {
+                out.push_str(&format!("  {}. {}\n", i + 1, step));
+            }
+        }
+    }
+    out.push_str("\n## Sources\n\n");
+    for f in &run.findings {
+        out.push_str(&format!("- {} — {}: <{}>\n", f.platform_name, f.label, f.source));
+    }
+    out
+}

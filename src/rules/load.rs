@@ -1,0 +1,294 @@
+//! Reading rule files from their three layers (built-in, config dir, `--rules`),
+//! parsing, linting and validating them into a [`Catalogue`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::model::RuleFile;
+use super::{lint, LoginProbe, Matcher, PlatformRules, SettingKind, SettingRule};
+use crate::diag::{self, Diagnostic, SourceFiles};
+
+/// Where a rule file came from. Later layers replace earlier ones, a whole
+/// platform at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleOrigin {
+    Builtin,
+    ConfigDir,
+    RulesFlag,
+}
+
+impl std::fmt::Display for RuleOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleOrigin::Builtin => "built-in",
+            RuleOrigin::ConfigDir => "config dir",
+            RuleOrigin::RulesFlag => "--rules",
+        })
+    }
+}
+
+/// One rule file's text, before parsing.
+#[derive(Debug, Clone)]
+pub struct RuleText {
+    pub name: String,
+    pub origin: RuleOrigin,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub platforms: Vec<Arc<PlatformRules>>,
+    /// Identifies the effective rule set: newest `verified` date plus a hash
+    /// of every rule file's text, so reports say exactly which rules produced them.
+    pub version: String,
+    pub warnings: Vec<Diagnostic>,
+    pub files: SourceFiles,
+}
+
+impl Catalogue {
+    pub fn platform(&self, id: &str) -> Option<&Arc<PlatformRules>> {
+        self.platforms.iter().find(|p| p.id == id)
+    }
+
+    pub fn setting_count(&self) -> usize {
+        self.platforms.iter().map(|p| p.settings.len()).sum()
+    }
+}
+
+/// Rule files that did not pass: every diagnostic, with the texts to show them.
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: SourceFiles,
+}
+
+impl std::fmt::Debug for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoadError({} diagnostics)", self.diagnostics.len())
+    }
+}
+
+/// The built-in files, then `<config>/rules/*.toml`, then each `--rules` path
+/// (a directory of `*.toml` or a single file).
+pub fn collect_sources(config_rules_dir: Option<&Path>, extra: &[PathBuf]) -> anyhow::Result<Vec<RuleText>> {
+    let mut out: Vec<RuleText> = super::catalogue::embedded()
+        .into_iter()
+        .map(|(name, text)| RuleText {
+            name: format!("rules/{name}"),
+            origin: RuleOrigin::Builtin,
+            text: text.to_string(),
+        })
+        .collect();
+    if let Some(dir) = config_rules_dir {
+        if dir.is_dir() {
+            out.extend(read_path(dir, RuleOrigin::ConfigDir)?);
+        }
+    }
+    for path in extra {
+        if !path.exists() {
+            anyhow::bail!("--rules {}: no such file or directory", path.display());
+        }
+        out.extend(read_path(path, RuleOrigin::RulesFlag)?);
+    }
+    Ok(out)
+}
+
+/// Reads named files as given (for `rules lint FILE...`).
+pub fn read_files(paths: &[PathBuf]) -> anyhow::Result<Vec<RuleText>> {
+    let mut out = Vec::new();
+    for path in paths {
+        out.extend(read_path(path, RuleOrigin::RulesFlag)?);
+    }
+    Ok(out)
+}
+
+fn read_path(path: &Path, origin: RuleOrigin) -> anyhow::Result<Vec<RuleText>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let entries =
+            std::fs::read_dir(path).with_context(|| format!("cannot list rule directory {}", path.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot list rule directory {}", path.display()))?;
+            let p = entry.path();
+            if p.extension().is_some_and(|e| e == "toml") {
+                files.push(p);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read rule file {}", p.display()))?;
+            Ok(RuleText {
+                name: p.display().to_string(),
+                origin,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Parses and lints each text independently: what `rules lint` reports.
+pub fn lint_texts(texts: &[RuleText], today: NaiveDate) -> (SourceFiles, Vec<Diagnostic>, Vec<(usize, RuleFile)>) {
+    let mut files = SourceFiles::default();
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::new();
+    for t in texts {
+        let id = files.add(t.name.clone(), t.text.clone());
+        match toml::from_str::<RuleFile>(&t.text) {
+            Err(e) => diagnostics.push(diag::from_toml_error(id, &t.text, &e)),
+            Ok(rule) => {
+                diagnostics.extend(lint::lint(id, &t.name, &rule, today));
+                parsed.push((id, rule));
+            }
+        }
+    }
+    (files, diagnostics, parsed)
+}
+
+/// Parses, lints and layers the rule texts. Any error refuses the whole load:
+/// half a rule set would audit the wrong things silently.
+pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue, LoadError> {
+    let (files, mut diagnostics, parsed) = lint_texts(texts, today);
+
+    // Duplicate platform ids within one layer are a mistake; across layers
+    // they are how overrides work.
+    let mut by_layer: BTreeMap<(RuleOrigin, String), usize> = BTreeMap::new();
+    for (file, rule) in &parsed {
+        let origin = texts[*file].origin;
+        let key = (origin, rule.platform.id.get_ref().clone());
+        if let Some(first) = by_layer.get(&key) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-platform",
+                    *file,
+                    rule.platform.id.span(),
+                    format!("platform `{}` is also defined in {}", key.1, files.name(*first)),
+                )
+                .help("keep one file per platform in each rules directory"),
+            );
+        } else {
+            by_layer.insert(key, *file);
+        }
+    }
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(LoadError { diagnostics, files });
+    }
+
+    let mut effective: BTreeMap<String, (RuleOrigin, usize, &RuleFile)> = BTreeMap::new();
+    for (file, rule) in &parsed {
+        let origin = texts[*file].origin;
+        let id = rule.platform.id.get_ref().clone();
+        let replace = effective.get(&id).is_none_or(|(o, _, _)| *o <= origin);
+        if replace {
+            effective.insert(id, (origin, *file, rule));
+        }
+    }
+
+    let mut hasher = Sha256::new();
+    let mut platforms = Vec::new();
+    for (origin, file, rule) in effective.values() {
+        hasher.update(texts[*file].text.as_bytes());
+        match validate(rule, *origin, &files.name(*file)) {
+            Ok(p) => platforms.push(Arc::new(p)),
+            Err(e) => diagnostics.push(Diagnostic::error("invalid-rule", *file, 0..0, e.to_string())),
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(LoadError { diagnostics, files });
+    }
+    let newest = platforms
+        .iter()
+        .map(|p| p.verified.as_str())
+        .max()
+        .unwrap_or("0000-00-00")
+        .to_string();
+    let digest = hasher.finalize();
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    Ok(Catalogue {
+        platforms,
+        version: format!("{newest}.{hash}"),
+        warnings: diagnostics,
+        files,
+    })
+}
+
+fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformRules, regex::Error> {
+    let p = &rule.platform;
+    let login = match &rule.login {
+        Some(l) => Some(LoginProbe {
+            url: l.url.get_ref().clone(),
+            signed_in: l
+                .signed_in
+                .as_ref()
+                .map(|m| Matcher::compile(m.get_ref()))
+                .transpose()?,
+        }),
+        None => None,
+    };
+    let mut settings = Vec::new();
+    for s in &rule.settings {
+        let s = s.get_ref();
+        let kind = match (&s.manual, &s.page, &s.control, &s.private_value) {
+            (Some(m), _, _, _) => SettingKind::Manual {
+                url: m.url.get_ref().clone(),
+                steps: m.steps.clone(),
+            },
+            (None, Some(page), Some(control), Some(private)) => SettingKind::Control {
+                page: page.get_ref().clone(),
+                open: s
+                    .open
+                    .iter()
+                    .map(|l| Matcher::compile(l.get_ref()))
+                    .collect::<Result<_, _>>()?,
+                control: Matcher::compile(control.get_ref())?,
+                private_value: normalise_private_value(private.get_ref(), control.get_ref().role.as_deref()),
+            },
+            // The linter reports incomplete settings as errors before we get here.
+            _ => continue,
+        };
+        settings.push(Arc::new(SettingRule {
+            id: s.id.get_ref().clone(),
+            label: s.label.clone(),
+            category: s.category,
+            kind,
+            default: s.default.clone(),
+            since: s.since.clone(),
+            source: s.source.as_ref().map(|x| x.get_ref().clone()).unwrap_or_default(),
+            see_also: s.see_also.iter().map(|x| x.get_ref().clone()).collect(),
+            unverified: s.unverified.iter().map(|x| x.get_ref().clone()).collect(),
+        }));
+    }
+    Ok(PlatformRules {
+        id: p.id.get_ref().clone(),
+        name: p.name.clone(),
+        domains: p.domains.get_ref().iter().map(|d| d.get_ref().clone()).collect(),
+        base_url: p.base_url.get_ref().trim_end_matches('/').to_string(),
+        policy_urls: p.policy_urls.iter().map(|u| u.get_ref().clone()).collect(),
+        verified: p.verified.get_ref().clone(),
+        login,
+        settings,
+        origin,
+        file: file.to_string(),
+    })
+}
+
+/// `On`/`OFF` are normalised for toggles; option names keep their case
+/// because they are shown to the user as written.
+fn normalise_private_value(value: &str, role: Option<&str>) -> String {
+    let value = value.trim();
+    if role.is_some_and(|r| lint::TOGGLE_ROLES.contains(&r)) {
+        value.to_ascii_lowercase()
+    } else {
+        value.to_string()
+    }
+}

@@ -1,0 +1,303 @@
+//! `privaudit check` end to end: the real binary drives the real Chromium
+//! against the replica sites on loopback.
+
+use predicates::prelude::*;
+
+use crate::support::{edit_file, finding, json, processes_mentioning, require_chromium, Env, Replica};
+
+const ALL: [&str; 3] = ["x", "linkedin", "instagram"];
+
+#[test]
+fn replicas_with_platform_defaults_show_drift_under_a_strict_profile() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    let output = env
+        .cmd()
+        .arg("check")
+        .args(ALL)
+        .args(replica.base_url_args(&ALL))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "drift exits 1; report: {report:#}");
+    assert_eq!(report["schema_version"], 1);
+    assert!(report["rules_version"].as_str().is_some_and(|v| !v.is_empty()));
+
+    // A native checkbox with a label (X), on by default.
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "drift");
+    assert_eq!(grok["current"], "on");
+    assert_eq!(grok["wanted"], "off");
+    // A role="switch" button with aria-checked in a lazily loaded section (LinkedIn).
+    let gai = finding(&report, "linkedin.generative-ai-data");
+    assert_eq!(gai["status"], "drift", "{gai:#}");
+    assert_eq!(gai["current"], "on");
+    // A control that only exists inside a dialog opened first (Instagram).
+    let partners = finding(&report, "instagram.ad-partner-activity");
+    assert_eq!(partners["status"], "drift", "{partners:#}");
+    // Objection forms are manual, with a link and steps.
+    let objection = finding(&report, "instagram.ai-objection");
+    assert_eq!(objection["status"], "manual");
+    assert!(objection["url"].as_str().unwrap().starts_with("https://"));
+    assert!(!objection["steps"].as_array().unwrap().is_empty());
+
+    for f in report["findings"].as_array().unwrap() {
+        assert!(
+            !matches!(f["status"].as_str(), Some("unreadable" | "error" | "login-required")),
+            "every replica setting must be readable: {f:#}"
+        );
+    }
+}
+
+#[test]
+fn a_setting_already_private_is_ok_and_exits_zero() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start_modified(|root| {
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "checked data-default",
+            "data-default",
+        );
+        edit_file(
+            &root.join("x/settings/ads_preferences.html"),
+            "checked data-default",
+            "data-default",
+        );
+        edit_file(
+            &root.join("x/settings/data_sharing_with_business_partners.html"),
+            "checked data-default",
+            "data-default",
+        );
+    });
+    let output = env
+        .cmd()
+        .args(["check", "x", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["status"], "ok", "{f:#}");
+        assert_eq!(f["current"], "off");
+    }
+}
+
+#[test]
+fn a_changed_label_makes_the_setting_unreadable_and_exits_three() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start_modified(|root| {
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "to be used for training and fine-tuning",
+            "to improve our products",
+        );
+        // Keep the other X settings private so the only news is the unreadable one.
+        edit_file(
+            &root.join("x/settings/ads_preferences.html"),
+            "checked data-default",
+            "data-default",
+        );
+        edit_file(
+            &root.join("x/settings/data_sharing_with_business_partners.html"),
+            "checked data-default",
+            "data-default",
+        );
+    });
+    let output = env
+        .cmd()
+        .args(["check", "x", "--timeout", "3", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "unreadable");
+    assert!(grok["message"].as_str().unwrap().contains("rules/x.toml"), "{grok:#}");
+    assert_eq!(finding(&report, "x.personalized-ads")["status"], "ok");
+}
+
+#[test]
+fn a_server_that_is_down_gives_error_and_exits_three() {
+    require_chromium();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let output = Env::new()
+        .cmd()
+        .args(["check", "linkedin", "--timeout", "5", "--format", "json"])
+        .args(["--base-url", &format!("linkedin=http://127.0.0.1:{port}/linkedin")])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    let gai = finding(&report, "linkedin.generative-ai-data");
+    assert_eq!(gai["status"], "error");
+    assert!(
+        gai["message"].as_str().unwrap().contains("could not be loaded"),
+        "{gai:#}"
+    );
+    // Manual settings are still reported: nothing already known is lost.
+    assert_eq!(finding(&report, "linkedin.gai-objection")["status"], "manual");
+}
+
+#[test]
+fn an_http_500_is_an_error() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        std::fs::write(
+            root.join("linkedin/mypreferences/d/settings/data-for-ai-improvement.status"),
+            "500",
+        )
+        .unwrap();
+    });
+    let output = Env::new()
+        .cmd()
+        .args(["check", "linkedin", "--format", "json"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    let gai = finding(&report, "linkedin.generative-ai-data");
+    assert_eq!(gai["status"], "error", "{gai:#}");
+    assert!(gai["message"].as_str().unwrap().contains("HTTP 500"), "{gai:#}");
+}
+
+#[test]
+fn a_redirect_outside_the_declared_domains_is_blocked() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        // Another origin on loopback stands in for a foreign site.
+        std::fs::write(
+            root.join("x/settings/grok_settings.redirect"),
+            "http://localhost:9/phish",
+        )
+        .unwrap();
+    });
+    let output = Env::new()
+        .cmd()
+        .args(["check", "x", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    for f in report["findings"].as_array().unwrap() {
+        assert_eq!(f["status"], "error", "the whole platform stops: {f:#}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("outside the platform's declared domains"),
+            "{f:#}"
+        );
+    }
+}
+
+#[test]
+fn a_signed_out_session_is_login_required() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.set_signed_in("linkedin", false);
+    let output = Env::new()
+        .cmd()
+        .args(["check", "linkedin", "--format", "json"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    let gai = finding(&report, "linkedin.generative-ai-data");
+    assert_eq!(gai["status"], "login-required");
+    assert!(
+        gai["message"].as_str().unwrap().contains("not signed in to LinkedIn"),
+        "{gai:#}"
+    );
+}
+
+#[test]
+fn table_output_lists_findings_and_a_summary() {
+    require_chromium();
+    let replica = Replica::start();
+    Env::new()
+        .cmd()
+        .args(["check", "x"])
+        .args(replica.base_url_args(&["x"]))
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("Allow your posts")
+                .and(predicate::str::contains("drift"))
+                .and(predicate::str::is_match(r"1 platform, \d+ settings: .*drift").unwrap()),
+        )
+        .stderr(predicate::str::contains("using the strict preset"));
+}
+
+#[test]
+fn no_chromium_process_outlives_a_run() {
+    require_chromium();
+    let replica = Replica::start();
+    let profile = tempfile::tempdir().unwrap();
+    let marker = profile.path().to_string_lossy().to_string();
+    Env::new()
+        .cmd()
+        .args(["check", "x", "--browser-profile", &marker])
+        .args(replica.base_url_args(&["x"]))
+        .assert()
+        .code(1);
+    assert_eq!(
+        processes_mentioning(&marker),
+        Vec::<u32>::new(),
+        "Chromium processes left behind"
+    );
+}
+
+#[test]
+fn ctrl_c_closes_the_browser_and_exits_130() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        // A label that never appears keeps the run waiting until we interrupt it.
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "to be used for training and fine-tuning",
+            "(renamed)",
+        );
+    });
+    let profile = tempfile::tempdir().unwrap();
+    let marker = profile.path().to_string_lossy().to_string();
+    let binary = assert_cmd::cargo::cargo_bin("privaudit");
+    let env = Env::new();
+    let mut child = std::process::Command::new(binary)
+        .env("PRIVAUDIT_CONFIG", env.config.path())
+        .args(["check", "x", "--timeout", "60", "--browser-profile", &marker])
+        .args(replica.base_url_args(&["x"]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until Chromium is up, then interrupt.
+    let started = std::time::Instant::now();
+    while processes_mentioning(&marker).is_empty() {
+        assert!(started.elapsed().as_secs() < 30, "Chromium never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130));
+    assert_eq!(
+        processes_mentioning(&marker),
+        Vec::<u32>::new(),
+        "Chromium processes left behind after Ctrl-C"
+    );
+}

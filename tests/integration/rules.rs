@@ -1,0 +1,186 @@
+//! `rules list|lint|show`, and how broken or overriding rule files are handled.
+
+use predicates::prelude::*;
+
+use crate::support::{json, repo, Env};
+
+/// Each tests/fixtures/rules/bad/*.toml is the valid fixture with one mistake
+/// and a first line `# expect: CODE LINE:COL`; lint must report exactly that.
+#[test]
+fn every_bad_fixture_reports_its_code_at_its_position() {
+    let dir = repo().join("tests/fixtures/rules/bad");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .expect("fixture starts with # expect:");
+        let (code, position) = expect.split_once(' ').unwrap();
+        let (line, column) = position.split_once(':').unwrap();
+        let (line, column): (u64, u64) = (line.parse().unwrap(), column.parse().unwrap());
+        let output = Env::new()
+            .cmd()
+            .args(["rules", "lint", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{} must fail lint", path.display());
+        let diagnostics = json(&output.stdout);
+        let found = diagnostics.as_array().unwrap().iter().any(|d| {
+            d["code"] == code
+                && d["line"].to_string() == line
+                && d["column"].to_string() == column
+                && d["severity"] == "error"
+        });
+        assert!(
+            found,
+            "{}: expected {code} at {line}:{column}, got {diagnostics:#}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} bad fixtures");
+}
+
+#[test]
+fn the_good_fixture_lints_clean() {
+    Env::new()
+        .cmd()
+        .args(["rules", "lint"])
+        .arg(repo().join("tests/fixtures/rules/good.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn human_lint_output_shows_file_line_column_and_help() {
+    Env::new()
+        .cmd()
+        .args(["rules", "lint"])
+        .arg(repo().join("tests/fixtures/rules/bad/missing-source.toml"))
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains("error[missing-source]")
+                .and(predicate::str::contains("missing-source.toml:13:1"))
+                .and(predicate::str::contains("help: add `source")),
+        );
+}
+
+/// The shipped catalogue has no errors; the only warning allowed is a rule
+/// whose `verified` date has grown old (that one asks for a human re-check).
+#[test]
+fn the_built_in_catalogue_lints_clean() {
+    let output = Env::new()
+        .cmd()
+        .args(["rules", "lint", "--format", "json"])
+        .output()
+        .unwrap();
+    let diagnostics = json(&output.stdout);
+    let unexpected: Vec<_> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] != "stale-verified")
+        .collect();
+    assert!(unexpected.is_empty(), "built-in rules have problems: {unexpected:#?}");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn list_shows_the_built_in_platforms() {
+    let output = Env::new()
+        .cmd()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let list = json(&output.stdout);
+    let ids: Vec<&str> = list["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    for id in ["x", "linkedin", "instagram"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(list["rules_version"].as_str().is_some_and(|v| !v.is_empty()));
+    for p in list["platforms"].as_array().unwrap() {
+        assert!(p["settings"].as_u64().unwrap() > 0);
+        assert!(p["verified"].as_str().is_some());
+    }
+}
+
+#[test]
+fn list_table_counts_platforms_and_settings() {
+    Env::new()
+        .cmd()
+        .args(["rules", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\d+ platforms, \d+ settings \(rules ").unwrap());
+}
+
+#[test]
+fn show_prints_every_setting_with_its_source() {
+    Env::new()
+        .cmd()
+        .args(["rules", "show", "linkedin"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Use my data for training content creation AI models")
+                .and(predicate::str::contains("https://")),
+        );
+}
+
+#[test]
+fn a_config_dir_rule_overrides_the_built_in_one() {
+    let env = Env::new();
+    let dir = env.config.path().join("rules");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/rules/good.toml"))
+        .unwrap()
+        .replace("id = \"good\"", "id = \"x\"")
+        .replace("name = \"Example\"", "name = \"My X\"");
+    std::fs::write(dir.join("x.toml"), text).unwrap();
+    let output = env.cmd().args(["rules", "list", "--format", "json"]).output().unwrap();
+    let list = json(&output.stdout);
+    let x = list["platforms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "x")
+        .unwrap();
+    assert_eq!(x["name"], "My X");
+    assert_eq!(x["origin"], "config dir");
+}
+
+#[test]
+fn check_refuses_a_broken_rule_file_before_opening_a_browser() {
+    Env::new()
+        .cmd()
+        .args(["check", "x", "--rules"])
+        .arg(repo().join("tests/fixtures/rules/bad/unknown-field.toml"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown-field.toml:20:1")
+                .and(predicate::str::contains("error in the rule files")),
+        );
+}
+
+#[test]
+fn a_missing_rules_path_is_a_usage_error() {
+    Env::new()
+        .cmd()
+        .args(["rules", "list", "--rules", "/nonexistent/rules"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/rules"));
+}

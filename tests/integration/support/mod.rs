@@ -1,0 +1,154 @@
+//! Test environment: a private config dir, the replica server on loopback
+//! (optionally from a modified copy of tests/replicas), and the binary.
+
+#![allow(dead_code)]
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use privaudit::replica::{ReplicaServer, Source};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// End-to-end tests need the real Chromium; they fail (never skip) without it.
+pub fn require_chromium() {
+    if privaudit::browser::find::find_browser(None).is_err() {
+        panic!("end-to-end tests need Chromium on PATH: `apt-get install chromium` (Debian) or set PRIVAUDIT_BROWSER");
+    }
+}
+
+pub struct Env {
+    pub config: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            config: tempfile::tempdir().expect("temp config dir"),
+        }
+    }
+
+    /// The binary with a private, empty config dir and no inherited settings.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("privaudit").expect("privaudit binary");
+        for (key, _) in std::env::vars() {
+            if key.starts_with("PRIVAUDIT_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("PRIVAUDIT_CONFIG", self.config.path()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    pub fn write_profile(&self, text: &str) -> PathBuf {
+        let path = self.config.path().join("profile.toml");
+        std::fs::write(&path, text).expect("write profile");
+        path
+    }
+}
+
+/// The replica server, on its own runtime so it keeps serving while the test
+/// thread waits for the binary.
+pub struct Replica {
+    pub server: ReplicaServer,
+    pub root: Option<tempfile::TempDir>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Replica {
+    /// Serves tests/replicas as they are in the repository.
+    pub fn start() -> Replica {
+        Self::serve(Source::Directory(repo().join("tests/replicas")), None)
+    }
+
+    /// Serves a copy of tests/replicas after `edit` changed it.
+    pub fn start_modified(edit: impl FnOnce(&Path)) -> Replica {
+        let root = tempfile::tempdir().expect("temp replica dir");
+        copy_dir(&repo().join("tests/replicas"), root.path());
+        edit(root.path());
+        Self::serve(Source::Directory(root.path().to_path_buf()), Some(root))
+    }
+
+    fn serve(source: Source, root: Option<tempfile::TempDir>) -> Replica {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = runtime
+            .block_on(ReplicaServer::start(source, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))
+            .expect("replica server");
+        Replica {
+            server,
+            root,
+            _runtime: runtime,
+        }
+    }
+
+    /// `--base-url` arguments pointing each platform at this server.
+    pub fn base_url_args(&self, platforms: &[&str]) -> Vec<String> {
+        platforms
+            .iter()
+            .flat_map(|p| ["--base-url".to_string(), format!("{p}={}", self.server.base_url(p))])
+            .collect()
+    }
+}
+
+/// Replaces `from` with `to` in a replica file, failing if `from` is absent
+/// (so a test cannot silently stop testing what it claims).
+pub fn edit_file(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write replica file");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Parses the JSON report from stdout.
+pub fn json(stdout: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(stdout)))
+}
+
+/// The finding for `platform.setting` in a JSON report.
+pub fn finding<'a>(report: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    let (platform, setting) = key.split_once('.').expect("platform.setting");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["platform"] == platform && f["setting"] == setting)
+        .unwrap_or_else(|| panic!("no finding for {key} in {report:#}"))
+}
+
+/// Chromium processes whose command line mentions `marker`.
+pub fn processes_mentioning(marker: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            // Zombies have an empty cmdline, so only live processes count.
+            if cmdline.contains(marker) {
+                pids.push(pid);
+            }
+        }
+    }
+    pids
+}
