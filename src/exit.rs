@@ -40,3 +40,37 @@ impl From<Exit> for std::process::ExitCode {
         std::process::ExitCode::from(e.code())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Category;
+
+    fn f(status: Status) -> Finding {
+        Finding {
+            platform: "p".into(),
+            platform_name: "P".into(),
+            setting: "s".into(),
+            label: "S".into(),
+            category: Category::AiTraining,
+            status,
+            current: None,
+            wanted: "off".into(),
+            url: None,
+            message: None,
+            steps: vec![],
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_design() {
+        assert_eq!(Exit::for_findings(&[f(Status::Ok), f(Status::Manual)]), Exit::Ok);
+        assert_eq!(Exit::for_findings(&[f(Status::Ok), f(Status::Unreadable)]), Exit::Incomplete);
+        assert_eq!(Exit::for_findings(&[f(Status::LoginRequired)]), Exit::Incomplete);
+        assert_eq!(Exit::for_findings(&[f(Status::Error)]), Exit::Incomplete);
+        // Drift is the news the user can act on: it wins over incompleteness.
+        assert_eq!(Exit::for_findings(&[f(Status::Drift), f(Status::Error)]), Exit::Drift);
+        assert_eq!(Exit::for_findings(&[]), Exit::Ok);
+    }
+}

@@ -145,3 +145,115 @@ pub fn build(
         unknown_overrides,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Preset;
+    use crate::rules::load::{load_catalogue, RuleOrigin, RuleText};
+
+    const RULE: &str = r#"
+[platform]
+id = "demo"
+name = "Demo"
+domains = ["www.example.com"]
+base_url = "https://www.example.com"
+verified = "2026-11-20"
+
+[[setting]]
+id = "ai"
+label = "AI"
+category = "ai-training"
+page = "/a"
+control = { role = "switch", name = "AI" }
+private_value = "off"
+source = "https://www.example.com/help"
+
+[[setting]]
+id = "ads"
+label = "Ads"
+category = "ad-personalisation"
+page = "/b"
+control = { role = "checkbox", name = "Ads" }
+private_value = "off"
+source = "https://www.example.com/help"
+
+[[setting]]
+id = "ads2"
+label = "More ads"
+category = "ad-personalisation"
+page = "/a"
+control = { role = "checkbox", name = "More ads" }
+private_value = "off"
+source = "https://www.example.com/help"
+
+[[setting]]
+id = "object"
+label = "Objection"
+category = "ai-training"
+manual = { url = "https://www.example.com/form", steps = ["Fill in the form"] }
+source = "https://www.example.com/help"
+"#;
+
+    fn catalogue() -> Catalogue {
+        let texts = vec![RuleText {
+            name: "demo.toml".into(),
+            origin: RuleOrigin::Builtin,
+            text: RULE.into(),
+        }];
+        load_catalogue(&texts, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()).unwrap()
+    }
+
+    fn ids(plan: &Plan) -> Vec<String> {
+        plan.platforms[0].items.iter().map(|i| format!("{}={}", i.setting.id, i.wanted)).collect()
+    }
+
+    #[test]
+    fn strict_plans_every_setting_with_its_private_value() {
+        let plan = build(&catalogue(), &Profile::preset(Preset::Strict), &[], &BTreeMap::new()).unwrap();
+        assert_eq!(ids(&plan), ["ai=off", "ads=off", "ads2=off", "object=private"]);
+        assert_eq!(plan.platforms[0].base_url, "https://www.example.com");
+    }
+
+    #[test]
+    fn ignored_categories_are_left_out() {
+        let plan = build(&catalogue(), &Profile::preset(Preset::Balanced), &[], &BTreeMap::new()).unwrap();
+        assert_eq!(ids(&plan), ["ai=off", "object=private"]);
+    }
+
+    #[test]
+    fn a_setting_override_wins_and_unknown_overrides_are_reported() {
+        let mut profile = Profile::preset(Preset::Strict);
+        profile.settings.insert("demo.ads".into(), Wanted::Value("on".into()));
+        profile.settings.insert("demo.nope".into(), Wanted::Private);
+        let plan = build(&catalogue(), &profile, &[], &BTreeMap::new()).unwrap();
+        assert!(ids(&plan).contains(&"ads=on".to_string()));
+        assert_eq!(plan.unknown_overrides, ["demo.nope"]);
+    }
+
+    #[test]
+    fn pages_group_settings_so_each_page_loads_once() {
+        let plan = build(&catalogue(), &Profile::preset(Preset::Strict), &[], &BTreeMap::new()).unwrap();
+        let pages: Vec<(String, Vec<String>)> = plan.platforms[0]
+            .pages()
+            .into_iter()
+            .map(|(p, items)| (p, items.iter().map(|i| i.setting.id.clone()).collect()))
+            .collect();
+        assert_eq!(pages, [("/a".to_string(), vec!["ai".to_string(), "ads2".to_string()]), ("/b".to_string(), vec!["ads".to_string()])]);
+    }
+
+    #[test]
+    fn unknown_platforms_are_refused() {
+        let err = build(&catalogue(), &Profile::preset(Preset::Strict), &["nope".into()], &BTreeMap::new()).unwrap_err();
+        assert!(matches!(err, PlanError::UnknownPlatform { .. }));
+        let overrides = BTreeMap::from([("nope".to_string(), "http://127.0.0.1:1".to_string())]);
+        assert!(build(&catalogue(), &Profile::preset(Preset::Strict), &[], &overrides).is_err());
+    }
+
+    #[test]
+    fn a_base_url_override_replaces_the_real_site() {
+        let overrides = BTreeMap::from([("demo".to_string(), "http://127.0.0.1:9/demo/".to_string())]);
+        let plan = build(&catalogue(), &Profile::preset(Preset::Strict), &[], &overrides).unwrap();
+        assert_eq!(plan.platforms[0].url("/a"), "http://127.0.0.1:9/demo/a");
+    }
+}

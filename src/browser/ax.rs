@@ -160,7 +160,10 @@ mod tests {
     fn selects_read_their_value() {
         let mut select = item("s", None, "combobox", "Audience");
         select.value = Some("Only me".into());
-        assert_eq!(read_value(std::slice::from_ref(&select), &select).as_deref(), Some("Only me"));
+        assert_eq!(
+            read_value(std::slice::from_ref(&select), &select).as_deref(),
+            Some("Only me")
+        );
     }
 
     #[test]

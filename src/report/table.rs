@@ -26,6 +26,11 @@ pub fn render(run: &Run, color: bool) -> String {
     } else {
         table.enforce_styling();
     }
+    // Labels are long sentences; wrap them instead of running off a terminal
+    // or a mail client. A terminal's own width wins when there is one.
+    if table.width().is_none() {
+        table.set_width(120);
+    }
     table.set_header(["Platform", "Setting", "Category", "Current", "Wanted", "Status"]);
     for f in &run.findings {
         let mut status = Cell::new(f.status.as_str());

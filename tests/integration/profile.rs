@@ -22,7 +22,7 @@ fn init_writes_a_private_profile_that_show_reads_back() {
     }
     env.cmd().args(["profile", "show"]).assert().success().stdout(
         predicate::str::contains("preset: balanced")
-            .and(predicate::str::is_match(r"ad-personalisation\s+│\s+ignore").unwrap()),
+            .and(predicate::str::is_match(r"ad-personalisation\s+\S\s+ignore").unwrap()),
     );
 }
 

@@ -29,12 +29,11 @@ fn every_bad_fixture_reports_its_code_at_its_position() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{} must fail lint", path.display());
         let diagnostics = json(&output.stdout);
-        let found = diagnostics.as_array().unwrap().iter().any(|d| {
-            d["code"] == code
-                && d["line"].to_string() == line
-                && d["column"].to_string() == column
-                && d["severity"] == "error"
-        });
+        let found = diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == code && d["line"] == line && d["column"] == column && d["severity"] == "error");
         assert!(
             found,
             "{}: expected {code} at {line}:{column}, got {diagnostics:#}",
