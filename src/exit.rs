@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_design() {
         assert_eq!(Exit::for_findings(&[f(Status::Ok), f(Status::Manual)]), Exit::Ok);
-        assert_eq!(Exit::for_findings(&[f(Status::Ok), f(Status::Unreadable)]), Exit::Incomplete);
+        assert_eq!(
+            Exit::for_findings(&[f(Status::Ok), f(Status::Unreadable)]),
+            Exit::Incomplete
+        );
         assert_eq!(Exit::for_findings(&[f(Status::LoginRequired)]), Exit::Incomplete);
         assert_eq!(Exit::for_findings(&[f(Status::Error)]), Exit::Incomplete);
         // Drift is the news the user can act on: it wins over incompleteness.

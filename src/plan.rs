@@ -205,7 +205,11 @@ source = "https://www.example.com/help"
     }
 
     fn ids(plan: &Plan) -> Vec<String> {
-        plan.platforms[0].items.iter().map(|i| format!("{}={}", i.setting.id, i.wanted)).collect()
+        plan.platforms[0]
+            .items
+            .iter()
+            .map(|i| format!("{}={}", i.setting.id, i.wanted))
+            .collect()
     }
 
     #[test]
@@ -239,12 +243,24 @@ source = "https://www.example.com/help"
             .into_iter()
             .map(|(p, items)| (p, items.iter().map(|i| i.setting.id.clone()).collect()))
             .collect();
-        assert_eq!(pages, [("/a".to_string(), vec!["ai".to_string(), "ads2".to_string()]), ("/b".to_string(), vec!["ads".to_string()])]);
+        assert_eq!(
+            pages,
+            [
+                ("/a".to_string(), vec!["ai".to_string(), "ads2".to_string()]),
+                ("/b".to_string(), vec!["ads".to_string()])
+            ]
+        );
     }
 
     #[test]
     fn unknown_platforms_are_refused() {
-        let err = build(&catalogue(), &Profile::preset(Preset::Strict), &["nope".into()], &BTreeMap::new()).unwrap_err();
+        let err = build(
+            &catalogue(),
+            &Profile::preset(Preset::Strict),
+            &["nope".into()],
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
         assert!(matches!(err, PlanError::UnknownPlatform { .. }));
         let overrides = BTreeMap::from([("nope".to_string(), "http://127.0.0.1:1".to_string())]);
         assert!(build(&catalogue(), &Profile::preset(Preset::Strict), &[], &overrides).is_err());

@@ -93,17 +93,18 @@ async fn check_page(
     let deadline = Instant::now() + options.timeout;
     let mut open_failures: Vec<String> = Vec::new();
     for step in open_steps(items) {
-        match wait_for(tab, deadline, |snapshot| {
+        let found = wait_for(tab, deadline, |snapshot| {
             ax::find(snapshot, step).first().and_then(|i| i.backend_id)
         })
-        .await
-        {
-            Some(node) => {
+        .await;
+        match found {
+            Err(e) => return PageOutcome::StopPlatform(Status::Error, browser_gone(&e)),
+            Ok(Some(node)) => {
                 if let Err(e) = tab.click(node).await {
                     open_failures.push(format!("could not open {step}: {e:#}"));
                 }
             }
-            None => open_failures.push(format!("{step} (which reveals the control) was not found")),
+            Ok(None) => open_failures.push(format!("{step} (which reveals the control) was not found")),
         }
     }
 
@@ -118,12 +119,13 @@ async fn check_page(
     })
     .await;
     let snapshot = match snapshot {
-        Some(s) => s,
+        Ok(Some(s)) => s,
         // Timed out: read what there is, to tell which controls are missing.
-        None => match tab.snapshot().await {
+        Ok(None) => match tab.snapshot().await {
             Ok(s) => s,
-            Err(e) => return PageOutcome::PageFailed(format!("{e:#}")),
+            Err(e) => return PageOutcome::StopPlatform(Status::Error, browser_gone(&e)),
         },
+        Err(e) => return PageOutcome::StopPlatform(Status::Error, browser_gone(&e)),
     };
     if let Some(m) = probe {
         if ax::find(&snapshot, m).is_empty() {
@@ -213,16 +215,20 @@ fn read_item(
 }
 
 /// Polls the accessibility tree until `ready` returns something or the
-/// deadline passes. Lazily loaded sections make any fixed delay wrong.
-async fn wait_for<T>(tab: &Tab, deadline: Instant, mut ready: impl FnMut(&[AxItem]) -> Option<T>) -> Option<T> {
+/// deadline passes. Lazily loaded sections make any fixed delay wrong. An
+/// error means the tab or the browser is gone: no point waiting on.
+async fn wait_for<T>(
+    tab: &Tab,
+    deadline: Instant,
+    mut ready: impl FnMut(&[AxItem]) -> Option<T>,
+) -> anyhow::Result<Option<T>> {
     loop {
-        if let Ok(snapshot) = tab.snapshot().await {
-            if let Some(found) = ready(&snapshot) {
-                return Some(found);
-            }
+        let snapshot = tab.snapshot().await?;
+        if let Some(found) = ready(&snapshot) {
+            return Ok(Some(found));
         }
         if Instant::now() >= deadline {
-            return None;
+            return Ok(None);
         }
         tokio::time::sleep(POLL).await;
     }
@@ -254,6 +260,10 @@ fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message: &str) -> 
     let mut f = finding(pp, item, status);
     f.message = Some(message.to_string());
     f
+}
+
+fn browser_gone(e: &anyhow::Error) -> String {
+    format!("the browser stopped answering ({e:#}); run the check again")
 }
 
 fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {

@@ -38,6 +38,8 @@ pub struct Browser {
     /// Deleted when the browser is gone.
     _scratch_profile: Option<tempfile::TempDir>,
     timeout: Duration,
+    /// Turns true when the connection to Chromium is lost.
+    gone: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Browser {
@@ -93,11 +95,26 @@ impl Browser {
         let (inner, mut events) = chromiumoxide::Browser::launch(config)
             .await
             .with_context(|| format!("could not start {}", options.executable.display()))?;
-        // The handler must be polled for anything to happen over CDP.
-        let handler = tokio::spawn(async move { while events.next().await.is_some() {} });
+        // The handler must be polled for anything to happen over CDP. When the
+        // connection breaks (Chromium crashed or was killed), pending commands
+        // would otherwise wait for their timeout: tell every tab at once.
+        let (gone_tx, gone) = tokio::sync::watch::channel(false);
+        let handler = tokio::spawn(async move {
+            while let Some(event) = events.next().await {
+                match event {
+                    Err(chromiumoxide::error::CdpError::InvalidMessage(..)) | Ok(()) => {}
+                    Err(e) => {
+                        tracing::warn!("lost the connection to the browser: {e}");
+                        break;
+                    }
+                }
+            }
+            let _ = gone_tx.send(true);
+        });
         Ok(Browser {
             inner,
             handler,
+            gone,
             _scratch_profile: scratch,
             timeout: options.timeout,
         })
@@ -120,6 +137,7 @@ impl Browser {
             page,
             violation,
             timeout: self.timeout,
+            gone: self.gone.clone(),
         })
     }
 
@@ -163,13 +181,30 @@ pub struct Tab {
     page: Page,
     violation: Violation,
     timeout: Duration,
+    gone: tokio::sync::watch::Receiver<bool>,
 }
+
+/// The connection to Chromium broke while a command was waiting.
+#[derive(Debug, thiserror::Error)]
+#[error("the connection to the browser was lost")]
+pub struct BrowserGone;
 
 impl Tab {
     /// Loads `url` and returns the URL the tab ended on (after redirects).
     pub async fn goto(&self, url: &str) -> Result<String, NavError> {
         let secs = self.timeout.as_secs();
-        let nav = tokio::time::timeout(self.timeout, self.page.goto(url)).await;
+        let nav = match self
+            .unless_gone(tokio::time::timeout(self.timeout, self.page.goto(url)))
+            .await
+        {
+            Ok(nav) => nav,
+            Err(gone) => {
+                return Err(NavError::Failed {
+                    url: url.into(),
+                    reason: gone.to_string(),
+                })
+            }
+        };
         if let Some(blocked) = self.violation() {
             return Err(NavError::OutsideDomains(blocked));
         }
@@ -186,12 +221,21 @@ impl Tab {
         // Chromium shows its own error page for refused connections; the
         // navigation entry's status tells a real answer from that.
         let status: Option<u16> = self
-            .page
-            .evaluate("(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0; })()")
+            .unless_gone(
+                self.page
+                    .evaluate("(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : 0; })()"),
+            )
             .await
             .ok()
+            .and_then(|r| r.ok())
             .and_then(|r| r.into_value::<u16>().ok());
-        let landed = self.page.url().await.ok().flatten().unwrap_or_else(|| url.to_string());
+        let landed = self
+            .unless_gone(self.page.url())
+            .await
+            .ok()
+            .and_then(|r| r.ok())
+            .flatten()
+            .unwrap_or_else(|| url.to_string());
         if landed.starts_with("chrome-error://") || status == Some(0) {
             return Err(NavError::Failed {
                 url: url.into(),
@@ -207,6 +251,15 @@ impl Tab {
         Ok(landed)
     }
 
+    /// Runs a CDP exchange, or gives up as soon as the browser is gone.
+    async fn unless_gone<T>(&self, work: impl std::future::Future<Output = T>) -> Result<T, BrowserGone> {
+        let mut gone = self.gone.clone();
+        tokio::select! {
+            result = work => Ok(result),
+            _ = gone.wait_for(|g| *g) => Err(BrowserGone),
+        }
+    }
+
     pub fn violation(&self) -> Option<String> {
         self.violation.lock().ok().and_then(|v| v.clone())
     }
@@ -214,9 +267,8 @@ impl Tab {
     /// One snapshot of the page's accessibility tree.
     pub async fn snapshot(&self) -> anyhow::Result<Vec<AxItem>> {
         let tree = self
-            .page
-            .execute(GetFullAxTreeParams::default())
-            .await
+            .unless_gone(self.page.execute(GetFullAxTreeParams::default()))
+            .await?
             .context("could not read the accessibility tree")?;
         Ok(tree.result.nodes.iter().filter_map(AxItem::from_node).collect())
     }

@@ -54,11 +54,23 @@ mod tests {
     }
 
     fn sample() -> Run {
-        let mut manual = finding("gai-objection", "Data processing objection request", Status::Manual, None, Some("only a form can change this"));
+        let mut manual = finding(
+            "gai-objection",
+            "Data processing objection request",
+            Status::Manual,
+            None,
+            Some("only a form can change this"),
+        );
         manual.url = Some("https://www.linkedin.com/help/linkedin/ask/TS-DPRO".into());
         manual.steps = vec!["Open the form".into(), "Submit it".into()];
         let findings = vec![
-            finding("generative-ai-data", "Data for Generative AI Improvement", Status::Drift, Some("on"), Some("set it to off")),
+            finding(
+                "generative-ai-data",
+                "Data for Generative AI Improvement",
+                Status::Drift,
+                Some("on"),
+                Some("set it to off"),
+            ),
             finding("ads, \"quoted\"", "Label | with pipe", Status::Ok, Some("off"), None),
             finding("gone", "Gone", Status::Unreadable, None, Some("no switch \"Gone\"")),
             manual,
@@ -68,7 +80,9 @@ mod tests {
             privaudit_version: "0.0.0-test",
             rules_version: "2026-11-24.abcdef12".into(),
             command: "check",
-            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z").unwrap().to_utc(),
+            started_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z")
+                .unwrap()
+                .to_utc(),
             duration_ms: 1234,
             profile: "built-in strict preset".into(),
             summary: Summary::of(&findings),

@@ -301,3 +301,98 @@ fn ctrl_c_closes_the_browser_and_exits_130() {
         "Chromium processes left behind after Ctrl-C"
     );
 }
+
+/// When a control has no usable role or name, a rule may fall back to CSS;
+/// the state is still read from the accessibility tree.
+#[test]
+fn a_css_locator_reads_the_same_control() {
+    require_chromium();
+    let replica = Replica::start();
+    let rules = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::repo().join("rules/x.toml")).unwrap();
+    let start = text
+        .find("control = { role = \"checkbox\", name_regex")
+        .expect("grok control line");
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}control = {{ css = \"[data-testid=settingsDetailCheckbox] input\" }}{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(rules.path().join("x.toml"), text).unwrap();
+    let output = Env::new()
+        .cmd()
+        .args(["check", "x", "--format", "json", "--rules"])
+        .arg(rules.path())
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "drift", "{grok:#}");
+    assert_eq!(grok["current"], "on");
+}
+
+/// Chromium dying mid-run (OOM killer, a crash) ends the platform with
+/// `error` at once instead of waiting out the timeout, and still reports.
+#[test]
+fn a_browser_killed_mid_run_is_reported_as_error() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "to be used for training and fine-tuning",
+            "(renamed)",
+        );
+    });
+    let profile = tempfile::tempdir().unwrap();
+    let marker = profile.path().to_string_lossy().to_string();
+    let env = Env::new();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
+        .env("PRIVAUDIT_CONFIG", env.config.path())
+        .args([
+            "check",
+            "x",
+            "--timeout",
+            "120",
+            "--format",
+            "json",
+            "--browser-profile",
+            &marker,
+        ])
+        .args(replica.base_url_args(&["x"]))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    // The browser process has --user-data-dir but no --type= (renderers, GPU
+    // and utility processes have one; privaudit itself has neither).
+    let browser_pid = loop {
+        let main = processes_mentioning(&marker).into_iter().find(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            cmdline.contains("--user-data-dir=") && !cmdline.contains("--type=")
+        });
+        if let Some(pid) = main {
+            break pid;
+        }
+        assert!(started.elapsed().as_secs() < 30, "Chromium never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(std::process::Command::new("kill")
+        .args(["-KILL", &browser_pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "privaudit waited out its timeout instead of noticing"
+    );
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "error", "{grok:#}");
+}
