@@ -1,7 +1,7 @@
 //! `privaudit rules list|lint|show`.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::Table;
 use serde::Serialize;
 
 use super::{load_rules, today};
@@ -166,48 +166,54 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
     for url in &p.policy_urls {
         text.push_str(&format!("  policy: {url}\n"));
     }
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(140)
-        .set_header(["Setting", "Label", "Category", "Where", "Private", "Default", "Source"]);
+    // One block per setting: labels, notes and URLs are long and must stay
+    // whole to be copied or searched.
     for s in &p.settings {
-        let (place, private) = match &s.kind {
+        text.push_str(&format!("\n{} — {}\n  category: {}\n", s.id, s.label, s.category));
+        match &s.kind {
             SettingKind::Control {
                 page,
+                open,
                 control,
                 private_value,
-                ..
-            } => (format!("{page}\n{control}"), private_value.clone()),
-            SettingKind::Manual { url, .. } => (format!("manual: {url}"), "—".to_string()),
-        };
-        let default = s
-            .default
-            .as_ref()
-            .map(|d| {
-                let mut t = d.value.clone();
-                if !d.regions.is_empty() {
-                    t.push_str(&format!(" ({})", d.regions.join(", ")));
+            } => {
+                text.push_str(&format!("  page: {page}\n"));
+                for step in open {
+                    text.push_str(&format!("  open first: {step}\n"));
                 }
-                t
-            })
-            .unwrap_or_else(|| "unknown".into());
-        let mut label = s.label.clone();
-        if !s.unverified.is_empty() {
-            label.push_str(&format!("\n(unverified: {})", s.unverified.join(", ")));
+                text.push_str(&format!("  control: {control}\n  private value: {private_value}\n"));
+            }
+            SettingKind::Manual { url, steps } => {
+                text.push_str(&format!("  manual: {url}\n"));
+                for (i, step) in steps.iter().enumerate() {
+                    text.push_str(&format!("    {}. {step}\n", i + 1));
+                }
+            }
         }
-        table.add_row(vec![
-            s.id.clone(),
-            label,
-            s.category.to_string(),
-            place,
-            private,
-            default,
-            s.source.clone(),
-        ]);
+        match &s.default {
+            Some(d) => {
+                text.push_str(&format!("  default: {}", d.value));
+                if !d.regions.is_empty() {
+                    text.push_str(&format!(" ({})", d.regions.join(", ")));
+                }
+                if let Some(note) = &d.note {
+                    text.push_str(&format!(" — {note}"));
+                }
+                text.push('\n');
+            }
+            None => text.push_str("  default: unknown\n"),
+        }
+        if let Some(since) = &s.since {
+            text.push_str(&format!("  since: {since}\n"));
+        }
+        text.push_str(&format!("  source: {}\n", s.source));
+        for url in &s.see_also {
+            text.push_str(&format!("  see also: {url}\n"));
+        }
+        if !s.unverified.is_empty() {
+            text.push_str(&format!("  unverified: {}\n", s.unverified.join(", ")));
+        }
     }
-    text.push_str(&format!("{table}\n"));
     output::print(&text);
     Ok(Exit::Ok)
 }

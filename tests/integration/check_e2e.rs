@@ -35,8 +35,9 @@ fn replicas_with_platform_defaults_show_drift_under_a_strict_profile() {
     assert_eq!(gai["status"], "drift", "{gai:#}");
     assert_eq!(gai["current"], "on");
     // A control that only exists inside a dialog opened first (Instagram).
-    let partners = finding(&report, "instagram.ad-partner-activity");
-    assert_eq!(partners["status"], "drift", "{partners:#}");
+    let future = finding(&report, "instagram.off-meta-future-activity");
+    assert_eq!(future["status"], "drift", "{future:#}");
+    assert_eq!(future["current"], "off");
     // Objection forms are manual, with a link and steps.
     let objection = finding(&report, "instagram.ai-objection");
     assert_eq!(objection["status"], "manual");
