@@ -130,12 +130,15 @@ fn a_server_that_is_down_gives_error_and_exits_three() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
+    let profile = tempfile::tempdir().unwrap();
+    let marker = profile.path().to_string_lossy().to_string();
     let output = Env::new()
         .cmd()
-        .args(["check", "linkedin", "--timeout", "5", "--format", "json"])
+        .args(["check", "linkedin", "--timeout", "5", "--format", "json", "--browser-profile", &marker])
         .args(["--base-url", &format!("linkedin=http://127.0.0.1:{port}/linkedin")])
         .output()
         .unwrap();
+    assert_eq!(processes_mentioning(&marker), Vec::<u32>::new(), "Chromium left behind after an error");
     let report = json(&output.stdout);
     assert_eq!(output.status.code(), Some(3), "{report:#}");
     let gai = finding(&report, "linkedin.generative-ai-data");
