@@ -41,17 +41,11 @@ impl Source {
         }
     }
 
-    /// Where the platform sends a signed-out session: `login_path` in the
-    /// replica's `replica.toml`, `/login` when it does not say.
-    fn login_path(&self, platform: &str) -> String {
-        #[derive(serde::Deserialize)]
-        struct Manifest {
-            login_path: Option<String>,
-        }
+    /// The replica's `replica.toml`, or the defaults when it has none.
+    fn manifest(&self, platform: &str) -> Manifest {
         self.read(&format!("{platform}/replica.toml"))
             .and_then(|bytes| toml::from_str::<Manifest>(&String::from_utf8_lossy(&bytes)).ok())
-            .and_then(|m| m.login_path)
-            .unwrap_or_else(|| "/login".to_string())
+            .unwrap_or_default()
     }
 
     /// The platforms this source has replicas for.
@@ -76,10 +70,47 @@ impl Source {
     }
 }
 
-/// Per-platform state a test can change while the server runs.
+/// `<platform>/replica.toml`: how the replica behaves.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    /// Where a signed-out session is sent (default `/login`).
+    login_path: Option<String>,
+    /// Settings the server keeps, with the platform's defaults. Pages show
+    /// them through `{{checked:KEY}}`, `{{aria-checked:KEY}}` and
+    /// `{{value:KEY}}`, and change them with `POST /__replica/<platform>/state/<KEY>`.
+    #[serde(default)]
+    state: BTreeMap<String, String>,
+    /// Settings whose changes the server refuses with HTTP 500, as a
+    /// platform sometimes does.
+    #[serde(default)]
+    refuse: Vec<String>,
+}
+
+impl Manifest {
+    fn login_path(&self) -> String {
+        self.login_path.clone().unwrap_or_else(|| "/login".to_string())
+    }
+}
+
+/// Per-platform state kept server-side for the life of the server, so a
+/// change survives a reload exactly as it would on the real site.
 #[derive(Debug, Default)]
 pub struct ReplicaState {
     signed_out: BTreeMap<String, bool>,
+    /// Platforms whose initial values were loaded from their manifest.
+    loaded: std::collections::BTreeSet<String>,
+    values: BTreeMap<(String, String), String>,
+}
+
+impl ReplicaState {
+    fn ensure_loaded(&mut self, platform: &str, source: &Source) {
+        if self.loaded.insert(platform.to_string()) {
+            for (key, value) in source.manifest(platform).state {
+                self.values.entry((platform.to_string(), key)).or_insert(value);
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -108,7 +139,10 @@ impl ReplicaServer {
             source: source.clone(),
             state: state.clone(),
         };
-        let router = Router::new().route("/{*path}", get(serve)).with_state(app);
+        let router = Router::new()
+            .route("/__replica/{platform}/state/{key}", axum::routing::post(change))
+            .route("/{*path}", get(serve))
+            .with_state(app);
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
                 tracing::error!("replica server stopped: {e}");
@@ -139,6 +173,22 @@ impl ReplicaServer {
         }
     }
 
+    /// A setting's current server-side value, as a page would show it.
+    pub fn state(&self, platform: &str, key: &str) -> Option<String> {
+        let mut s = self.state.lock().ok()?;
+        s.ensure_loaded(platform, &self.source);
+        s.values.get(&(platform.to_string(), key.to_string())).cloned()
+    }
+
+    /// Sets a setting server-side, as a platform's policy update would.
+    pub fn set_state(&self, platform: &str, key: &str, value: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.ensure_loaded(platform, &self.source);
+            s.values
+                .insert((platform.to_string(), key.to_string()), value.to_string());
+        }
+    }
+
     pub fn stop(self) {
         self.task.abort();
     }
@@ -153,7 +203,7 @@ async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
         .map(|s| s.signed_out.get(platform).copied().unwrap_or(false))
         .unwrap_or(false);
     if signed_out && !is_asset(page) {
-        let login = app.source.login_path(platform);
+        let login = app.source.manifest(platform).login_path();
         if format!("/{page}") != login {
             return redirect(&format!("/{platform}{login}?next=/{page}"));
         }
@@ -169,7 +219,10 @@ async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
         .unwrap_or(StatusCode::OK);
     let candidates = [format!("{path}.html"), format!("{path}/index.html"), path.to_string()];
     for candidate in candidates {
-        if let Some(body) = app.source.read(&candidate) {
+        if let Some(mut body) = app.source.read(&candidate) {
+            if candidate.ends_with(".html") {
+                body = render_state(&app, platform, &String::from_utf8_lossy(&body)).into_bytes();
+            }
             let mut response = Response::new(Body::from(body));
             *response.status_mut() = status;
             response
@@ -182,6 +235,58 @@ async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
         }
     }
     (StatusCode::NOT_FOUND, format!("no replica page for /{path}\n")).into_response()
+}
+
+/// A page changes a setting the way the real site's script does: one request
+/// per change. Refused settings answer 500 and keep their value.
+async fn change(State(app): State<App>, Path((platform, key)): Path<(String, String)>, body: String) -> Response {
+    let manifest = app.source.manifest(&platform);
+    let Ok(mut state) = app.state.lock() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "state unavailable\n").into_response();
+    };
+    if state.signed_out.get(&platform).copied().unwrap_or(false) {
+        return (StatusCode::UNAUTHORIZED, "signed out\n").into_response();
+    }
+    state.ensure_loaded(&platform, &app.source);
+    let slot = (platform, key.clone());
+    if !state.values.contains_key(&slot) {
+        return (StatusCode::NOT_FOUND, format!("no setting {key}\n")).into_response();
+    }
+    if manifest.refuse.contains(&key) {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong. Please try again later.\n",
+        )
+            .into_response();
+    }
+    state.values.insert(slot, body.trim().to_string());
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Fills `{{checked:KEY}}`, `{{aria-checked:KEY}}` and `{{value:KEY}}` from
+/// the server-side state.
+fn render_state(app: &App, platform: &str, html: &str) -> String {
+    static PLACEHOLDER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PLACEHOLDER
+        .get_or_init(|| regex::Regex::new(r"\{\{(checked|aria-checked|value):([a-z0-9-]+)\}\}").expect("valid regex"));
+    let Ok(mut state) = app.state.lock() else {
+        return html.to_string();
+    };
+    state.ensure_loaded(platform, &app.source);
+    re.replace_all(html, |caps: &regex::Captures| {
+        let value = state
+            .values
+            .get(&(platform.to_string(), caps[2].to_string()))
+            .cloned()
+            .unwrap_or_default();
+        let on = value == "on";
+        match &caps[1] {
+            "checked" => if on { "checked" } else { "" }.to_string(),
+            "aria-checked" => on.to_string(),
+            _ => value,
+        }
+    })
+    .into_owned()
 }
 
 fn is_asset(page: &str) -> bool {

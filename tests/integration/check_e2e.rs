@@ -56,23 +56,10 @@ fn replicas_with_platform_defaults_show_drift_under_a_strict_profile() {
 fn a_setting_already_private_is_ok_and_exits_zero() {
     require_chromium();
     let env = Env::new();
-    let replica = Replica::start_modified(|root| {
-        edit_file(
-            &root.join("x/settings/grok_settings.html"),
-            "checked data-default",
-            "data-default",
-        );
-        edit_file(
-            &root.join("x/settings/ads_preferences.html"),
-            "checked data-default",
-            "data-default",
-        );
-        edit_file(
-            &root.join("x/settings/data_sharing_with_business_partners.html"),
-            "checked data-default",
-            "data-default",
-        );
-    });
+    let replica = Replica::start();
+    for key in ["grok-training", "personalized-ads", "business-partner-sharing"] {
+        replica.server.set_state("x", key, "off");
+    }
     let output = env
         .cmd()
         .args(["check", "x", "--format", "json"])
@@ -97,18 +84,10 @@ fn a_changed_label_makes_the_setting_unreadable_and_exits_three() {
             "to be used for training and fine-tuning",
             "to improve our products",
         );
-        // Keep the other X settings private so the only news is the unreadable one.
-        edit_file(
-            &root.join("x/settings/ads_preferences.html"),
-            "checked data-default",
-            "data-default",
-        );
-        edit_file(
-            &root.join("x/settings/data_sharing_with_business_partners.html"),
-            "checked data-default",
-            "data-default",
-        );
     });
+    // Keep the other X settings private so the only news is the unreadable one.
+    replica.server.set_state("x", "personalized-ads", "off");
+    replica.server.set_state("x", "business-partner-sharing", "off");
     let output = env
         .cmd()
         .args(["check", "x", "--timeout", "3", "--format", "json"])
@@ -134,11 +113,24 @@ fn a_server_that_is_down_gives_error_and_exits_three() {
     let marker = profile.path().to_string_lossy().to_string();
     let output = Env::new()
         .cmd()
-        .args(["check", "linkedin", "--timeout", "5", "--format", "json", "--browser-profile", &marker])
+        .args([
+            "check",
+            "linkedin",
+            "--timeout",
+            "5",
+            "--format",
+            "json",
+            "--browser-profile",
+            &marker,
+        ])
         .args(["--base-url", &format!("linkedin=http://127.0.0.1:{port}/linkedin")])
         .output()
         .unwrap();
-    assert_eq!(processes_mentioning(&marker), Vec::<u32>::new(), "Chromium left behind after an error");
+    assert_eq!(
+        processes_mentioning(&marker),
+        Vec::<u32>::new(),
+        "Chromium left behind after an error"
+    );
     let report = json(&output.stdout);
     assert_eq!(output.status.code(), Some(3), "{report:#}");
     let gai = finding(&report, "linkedin.generative-ai-data");
