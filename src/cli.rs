@@ -68,6 +68,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Read every setting and compare it with your profile
     Check(CheckArgs),
+    /// Change drifted settings to the profile's values, then re-read each to prove it
+    Apply(ApplyArgs),
     /// Run a check against the built-in replica sites: no accounts needed
     Demo(DemoArgs),
     /// List, lint and show rule files
@@ -102,6 +104,18 @@ pub struct CheckArgs {
     /// navigation is then allowed to exactly that origin (repeatable)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
     pub base_urls: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Print the changes that would be made, and make none
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (needed when there is no terminal, e.g. cron)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

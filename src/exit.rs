@@ -21,7 +21,10 @@ impl Exit {
     /// Drift wins over incompleteness: it is the news the user can act on, and
     /// the report still lists what could not be read.
     pub fn for_findings(findings: &[Finding]) -> Exit {
-        if findings.iter().any(|f| f.status == Status::Drift) {
+        if findings
+            .iter()
+            .any(|f| matches!(f.status, Status::Drift | Status::Failed))
+        {
             Exit::Drift
         } else if findings.iter().any(|f| f.status.is_incomplete()) {
             Exit::Incomplete
@@ -55,6 +58,7 @@ mod tests {
             category: Category::AiTraining,
             status,
             current: None,
+            previous: None,
             wanted: "off".into(),
             url: None,
             message: None,
@@ -75,5 +79,8 @@ mod tests {
         // Drift is the news the user can act on: it wins over incompleteness.
         assert_eq!(Exit::for_findings(&[f(Status::Drift), f(Status::Error)]), Exit::Drift);
         assert_eq!(Exit::for_findings(&[]), Exit::Ok);
+        // After apply: fixed is done, failed is still drift.
+        assert_eq!(Exit::for_findings(&[f(Status::Fixed)]), Exit::Ok);
+        assert_eq!(Exit::for_findings(&[f(Status::Fixed), f(Status::Failed)]), Exit::Drift);
     }
 }

@@ -44,6 +44,7 @@ where
     output::init_logging(&ctx);
     let result = match cli.command {
         Command::Check(args) => commands::check::run(&ctx, args),
+        Command::Apply(args) => commands::apply::run(&ctx, args),
         Command::Demo(args) => commands::demo::run(&ctx, args),
         Command::Rules(cmd) => commands::rules::run(&ctx, cmd),
         Command::Profile(cmd) => commands::profile::run(&ctx, cmd),

@@ -15,6 +15,10 @@ pub enum Status {
     Ok,
     /// The setting differs from the profile.
     Drift,
+    /// `apply` changed the setting and a fresh read confirmed it.
+    Fixed,
+    /// `apply` tried, but a fresh read does not show the wanted value.
+    Failed,
     /// Only a form or an email can change it; steps are printed.
     Manual,
     /// The rule did not match the page: the platform changed, the rule is stale.
@@ -31,6 +35,8 @@ impl Status {
         match self {
             Status::Ok => "ok",
             Status::Drift => "drift",
+            Status::Fixed => "fixed",
+            Status::Failed => "failed",
             Status::Manual => "manual",
             Status::Unreadable => "unreadable",
             Status::LoginRequired => "login-required",
@@ -58,8 +64,12 @@ pub struct Finding {
     pub label: String,
     pub category: Category,
     pub status: Status,
-    /// The value read from the page (`on`, `off`, an option's name), if any.
+    /// The value read from the page (`on`, `off`, an option's name), if any;
+    /// after `apply`, the value read back from a fresh load.
     pub current: Option<String>,
+    /// For `apply`: the value before the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
     pub wanted: String,
     /// The page the setting was read on, or the form for manual settings.
     pub url: Option<String>,
@@ -77,6 +87,8 @@ pub struct Summary {
     pub settings: usize,
     pub ok: usize,
     pub drift: usize,
+    pub fixed: usize,
+    pub failed: usize,
     pub manual: usize,
     pub unreadable: usize,
     pub login_required: usize,
@@ -89,6 +101,9 @@ pub struct Run {
     pub privaudit_version: &'static str,
     pub rules_version: String,
     pub command: &'static str,
+    /// True when Ctrl-C or SIGTERM stopped the run part-way.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub started_at: chrono::DateTime<chrono::Utc>,
     pub duration_ms: u64,
     pub profile: String,
@@ -109,6 +124,8 @@ impl Summary {
             match f.status {
                 Status::Ok => s.ok += 1,
                 Status::Drift => s.drift += 1,
+                Status::Fixed => s.fixed += 1,
+                Status::Failed => s.failed += 1,
                 Status::Manual => s.manual += 1,
                 Status::Unreadable => s.unreadable += 1,
                 Status::LoginRequired => s.login_required += 1,
@@ -123,6 +140,8 @@ impl Summary {
         let parts: Vec<String> = [
             (self.ok, "ok"),
             (self.drift, "drift"),
+            (self.fixed, "fixed"),
+            (self.failed, "failed"),
             (self.manual, "manual"),
             (self.unreadable, "unreadable"),
             (self.login_required, "login-required"),

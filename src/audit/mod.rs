@@ -2,6 +2,7 @@
 //! One tab per platform, `jobs` platforms at a time; a platform that fails
 //! never stops the others.
 
+pub mod apply;
 pub mod finding;
 mod platform;
 
@@ -112,6 +113,7 @@ pub(crate) fn finding(pp: &PlatformPlan, item: &PlanItem, status: Status) -> Fin
         category: item.setting.category,
         status,
         current: None,
+        previous: None,
         wanted: item.wanted.clone(),
         url: item.setting.page().map(|p| pp.url(p)),
         message: None,

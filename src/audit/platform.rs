@@ -217,7 +217,7 @@ fn read_item(
 /// Polls the accessibility tree until `ready` returns something or the
 /// deadline passes. Lazily loaded sections make any fixed delay wrong. An
 /// error means the tab or the browser is gone: no point waiting on.
-async fn wait_for<T>(
+pub(super) async fn wait_for<T>(
     tab: &Tab,
     deadline: Instant,
     mut ready: impl FnMut(&[AxItem]) -> Option<T>,
@@ -234,7 +234,7 @@ async fn wait_for<T>(
     }
 }
 
-fn control(item: &PlanItem) -> Option<&Matcher> {
+pub(super) fn control(item: &PlanItem) -> Option<&Matcher> {
     match &item.setting.kind {
         SettingKind::Control { control, .. } => Some(control),
         SettingKind::Manual { .. } => None,
@@ -242,7 +242,7 @@ fn control(item: &PlanItem) -> Option<&Matcher> {
 }
 
 /// The distinct "open first" steps of a page's settings, in rule order.
-fn open_steps<'a>(items: &[&'a PlanItem]) -> Vec<&'a Matcher> {
+pub(super) fn open_steps<'a>(items: &[&'a PlanItem]) -> Vec<&'a Matcher> {
     let mut steps: Vec<&Matcher> = Vec::new();
     for item in items {
         if let SettingKind::Control { open, .. } = &item.setting.kind {
@@ -256,17 +256,17 @@ fn open_steps<'a>(items: &[&'a PlanItem]) -> Vec<&'a Matcher> {
     steps
 }
 
-fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message: &str) -> Finding {
+pub(super) fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message: &str) -> Finding {
     let mut f = finding(pp, item, status);
     f.message = Some(message.to_string());
     f
 }
 
-fn browser_gone(e: &anyhow::Error) -> String {
+pub(super) fn browser_gone(e: &anyhow::Error) -> String {
     format!("the browser stopped answering ({e:#}); run the check again")
 }
 
-fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {
+pub(super) fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {
     format!(
         "not signed in to {} ({why}); sign in to {} in a Chromium profile and pass it with --browser-profile DIR",
         pp.platform.name, pp.platform.name
@@ -275,7 +275,7 @@ fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {
 
 /// Same page, ignoring query and fragment: a sign-in redirect usually adds
 /// a `?next=` parameter.
-fn same_path(a: &str, b: &str) -> bool {
+pub(super) fn same_path(a: &str, b: &str) -> bool {
     match (url::Url::parse(a), url::Url::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin() && a.path().trim_end_matches('/') == b.path().trim_end_matches('/'),
         _ => false,

@@ -90,6 +90,13 @@ pub fn read_value(items: &[AxItem], item: &AxItem) -> Option<String> {
     }
 }
 
+/// The radio named `name` inside a radio group.
+pub fn option_in<'a>(items: &'a [AxItem], group: &AxItem, name: &str) -> Option<&'a AxItem> {
+    descendants(items, &group.id)
+        .into_iter()
+        .find(|d| d.role == "radio" && d.name.trim() == name.trim())
+}
+
 fn descendants<'a>(items: &'a [AxItem], root: &str) -> Vec<&'a AxItem> {
     let mut out = Vec::new();
     let mut frontier = vec![root.to_string()];

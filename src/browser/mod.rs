@@ -5,6 +5,7 @@
 pub mod ax;
 pub mod find;
 pub mod guard;
+mod network;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -133,11 +134,15 @@ impl Browser {
         page.execute(AxEnable::default())
             .await
             .context("could not enable accessibility")?;
+        let in_flight = network::track(&page)
+            .await
+            .context("could not watch network activity")?;
         Ok(Tab {
             page,
             violation,
             timeout: self.timeout,
             gone: self.gone.clone(),
+            in_flight,
         })
     }
 
@@ -182,6 +187,7 @@ pub struct Tab {
     violation: Violation,
     timeout: Duration,
     gone: tokio::sync::watch::Receiver<bool>,
+    in_flight: network::InFlight,
 }
 
 /// The connection to Chromium broke while a command was waiting.
@@ -303,6 +309,82 @@ impl Tab {
         let y = (quad[1] + quad[3] + quad[5] + quad[7]) / 4.0;
         self.page.click(Point { x, y }).await.context("the click failed")?;
         Ok(())
+    }
+
+    /// Waits until the page has had no request in flight for a moment, so a
+    /// change the page is still sending is not cut off by the next reload.
+    pub async fn settle(&self, deadline: std::time::Instant) {
+        let quiet = Duration::from_millis(300);
+        let mut idle_since: Option<std::time::Instant> = None;
+        while std::time::Instant::now() < deadline {
+            if network::count(&self.in_flight) == 0 {
+                let since = *idle_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() >= quiet {
+                    return;
+                }
+            } else {
+                idle_since = None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs one of privaudit's own fixed functions on an element (never rule
+    /// code: rules are data). Returns the function's JSON result.
+    async fn call_on(
+        &self,
+        backend_id: i64,
+        function: &str,
+        argument: serde_json::Value,
+    ) -> anyhow::Result<serde_json::Value> {
+        use chromiumoxide::cdp::browser_protocol::dom::{BackendNodeId, ResolveNodeParams};
+        use chromiumoxide::cdp::js_protocol::runtime::{CallArgument, CallFunctionOnParams};
+        let resolved = self
+            .unless_gone(
+                self.page.execute(
+                    ResolveNodeParams::builder()
+                        .backend_node_id(BackendNodeId::new(backend_id))
+                        .build(),
+                ),
+            )
+            .await?
+            .context("the element is gone")?;
+        let object = resolved
+            .result
+            .object
+            .object_id
+            .clone()
+            .ok_or_else(|| anyhow!("the element has no handle"))?;
+        let call = CallFunctionOnParams::builder()
+            .function_declaration(function)
+            .object_id(object)
+            .argument(CallArgument::builder().value(argument).build())
+            .return_by_value(true)
+            .user_gesture(true)
+            .build()
+            .map_err(|e| anyhow!("{e}"))?;
+        let result = self
+            .unless_gone(self.page.execute(call))
+            .await?
+            .context("the page refused the call")?;
+        Ok(result.result.result.value.clone().unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Chooses the option named `option` in a native `<select>`.
+    pub async fn select_option(&self, backend_id: i64, option: &str) -> anyhow::Result<()> {
+        const SELECT: &str = "function (name) { for (const o of this.options || []) { if (o.text.trim() === name) { this.value = o.value; this.dispatchEvent(new Event('input', { bubbles: true })); this.dispatchEvent(new Event('change', { bubbles: true })); return true; } } return false; }";
+        match self.call_on(backend_id, SELECT, serde_json::json!(option)).await? {
+            serde_json::Value::Bool(true) => Ok(()),
+            _ => Err(anyhow!("the select has no option named \"{option}\"")),
+        }
+    }
+
+    /// Replaces a text field's value as typing would (input and change events).
+    pub async fn fill(&self, backend_id: i64, value: &str) -> anyhow::Result<()> {
+        const FILL: &str = "function (v) { this.focus(); this.value = v; this.dispatchEvent(new Event('input', { bubbles: true })); this.dispatchEvent(new Event('change', { bubbles: true })); return true; }";
+        self.call_on(backend_id, FILL, serde_json::json!(value))
+            .await
+            .map(|_| ())
     }
 
     pub async fn close(self) {

@@ -15,6 +15,13 @@ use crate::profile::{self, Loaded, Profile};
 use crate::{output, report};
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Exit> {
+    let run = run_mode(ctx, &args, Mode::Check)?;
+    emit(ctx, &run, args.output.format)?;
+    Ok(Exit::for_findings(&run.findings))
+}
+
+/// Loads rules and profile, plans, and runs the browser session in `mode`.
+pub fn run_mode(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<Run> {
     let catalogue = load_rules(ctx)?;
     let profile = load_profile(ctx, args.profile.as_deref())?;
     let base_urls: BTreeMap<String, String> = args.base_urls.iter().cloned().collect();
@@ -27,16 +34,14 @@ pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Exit> {
             &format!("the profile overrides `{key}`, which no rule defines (see `privaudit rules list`)"),
         );
     }
-    let run = execute(
+    execute(
         ctx,
         &plan,
         &catalogue.version,
         &profile.source.to_string(),
         args.browser_profile.clone(),
-        "check",
-    )?;
-    emit(ctx, &run, args.output.format)?;
-    Ok(Exit::for_findings(&run.findings))
+        mode,
+    )
 }
 
 /// Loads the profile; a missing default profile falls back to `strict`, a
@@ -66,6 +71,29 @@ pub fn load_profile(ctx: &Context, explicit: Option<&std::path::Path>) -> anyhow
     }
 }
 
+/// What a browser session does with the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    /// Demo runs say so in their reports.
+    Demo,
+    Apply {
+        dry_run: bool,
+        yes: bool,
+    },
+}
+
+impl Mode {
+    pub fn command(self) -> &'static str {
+        match self {
+            Mode::Check => "check",
+            Mode::Demo => "demo",
+            Mode::Apply { dry_run: true, .. } => "apply --dry-run",
+            Mode::Apply { .. } => "apply",
+        }
+    }
+}
+
 /// Runs the plan: manual settings need no browser; the rest are read in one
 /// Chromium. Ctrl-C or SIGTERM closes the browser before returning.
 pub fn execute(
@@ -74,11 +102,12 @@ pub fn execute(
     rules_version: &str,
     profile: &str,
     browser_profile: Option<std::path::PathBuf>,
-    command: &'static str,
+    mode: Mode,
 ) -> anyhow::Result<Run> {
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut findings = audit::manual_findings(plan);
+    let mut interrupted = false;
     if audit::needs_browser(plan) {
         let executable = browser::find::find_browser(ctx.browser.as_deref())
             .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
@@ -97,15 +126,17 @@ pub fn execute(
             .enable_all()
             .build()
             .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
-        let read = runtime.block_on(read_in_browser(ctx, plan, &launch, &options))?;
+        let (read, stopped) = runtime.block_on(read_in_browser(ctx, plan, &launch, &options, mode))?;
         findings.extend(read);
+        interrupted = stopped;
     }
     let findings: Vec<Finding> = audit::in_plan_order(plan, findings);
     Ok(Run {
         schema_version: audit::finding::SCHEMA_VERSION,
         privaudit_version: env!("CARGO_PKG_VERSION"),
         rules_version: rules_version.to_string(),
-        command,
+        command: mode.command(),
+        interrupted,
         started_at,
         duration_ms: clock.elapsed().as_millis() as u64,
         profile: profile.to_string(),
@@ -119,7 +150,8 @@ async fn read_in_browser(
     plan: &Plan,
     launch: &LaunchOptions,
     options: &AuditOptions,
-) -> anyhow::Result<Vec<Finding>> {
+    mode: Mode,
+) -> anyhow::Result<(Vec<Finding>, bool)> {
     // Signal handlers go in before Chromium starts: a Ctrl-C that killed us
     // between launch and audit would leave the browser running.
     let mut interrupts = Interrupts::install();
@@ -127,7 +159,7 @@ async fn read_in_browser(
         launched = Browser::launch(launch) => match launched {
             Ok(b) => b,
             // Still a report: every setting says why it could not be read.
-            Err(e) => return Ok(audit::all_browser_items(plan, Status::Error, &format!("the browser did not start: {e:#}"))),
+            Err(e) => return Ok((audit::all_browser_items(plan, Status::Error, &format!("the browser did not start: {e:#}")), false)),
         },
         _ = interrupts.recv() => return Err(interrupted_failure()),
     };
@@ -141,8 +173,92 @@ async fn read_in_browser(
         _ = interrupts.recv() => None,
     };
     progress.finish_and_clear();
+    let Some(mut findings) = outcome else {
+        browser.shutdown().await;
+        return Err(interrupted_failure());
+    };
+    let mut interrupted = false;
+    if let Mode::Apply { dry_run, yes } = mode {
+        let drifted: Vec<&Finding> = findings.iter().filter(|f| f.status == Status::Drift).collect();
+        print_change_plan(ctx, &drifted, dry_run);
+        let go = !drifted.is_empty() && !dry_run && (yes || confirm(drifted.len()).await);
+        if go {
+            let keys: Vec<String> = drifted
+                .iter()
+                .map(|f| format!("{}.{}", f.platform, f.setting))
+                .collect();
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let progress = progress_bar(ctx, plan.platforms.len() as u64);
+            let done = |name: &str| {
+                progress.inc(1);
+                progress.set_message(format!("{name} changed"));
+            };
+            let applying = audit::apply::apply(&browser, plan, &keys, options, &cancel, &done);
+            tokio::pin!(applying);
+            let changed = loop {
+                tokio::select! {
+                    changed = &mut applying => break changed,
+                    _ = interrupts.recv(), if !interrupted => {
+                        // Finish the setting in hand, start no other.
+                        interrupted = true;
+                        cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+                        output::warn(ctx, "interrupted: stopping after the setting being changed");
+                    }
+                }
+            };
+            progress.finish_and_clear();
+            for c in changed {
+                if let Some(slot) = findings
+                    .iter_mut()
+                    .find(|f| f.platform == c.platform && f.setting == c.setting)
+                {
+                    *slot = c;
+                }
+            }
+        } else if !drifted.is_empty() && !dry_run {
+            output::note(ctx, "nothing was changed");
+        }
+    }
     browser.shutdown().await;
-    outcome.ok_or_else(interrupted_failure)
+    Ok((findings, interrupted))
+}
+
+/// The changes `apply` is about to make, on stderr so stdout stays the report.
+fn print_change_plan(ctx: &Context, drifted: &[&Finding], dry_run: bool) {
+    if ctx.quiet {
+        return;
+    }
+    if drifted.is_empty() {
+        eprintln!("Nothing to change: every readable setting already matches the profile.");
+        return;
+    }
+    let mut text = format!(
+        "{} {} change{}:\n",
+        if dry_run { "Would make" } else { "Plan:" },
+        drifted.len(),
+        if drifted.len() == 1 { "" } else { "s" }
+    );
+    for f in drifted {
+        text.push_str(&format!(
+            "  {} · {}: {} → {}\n",
+            f.platform_name,
+            f.label,
+            f.current.as_deref().unwrap_or("?"),
+            f.wanted
+        ));
+    }
+    eprint!("{text}");
+}
+
+/// Asks on the terminal; anything but yes is no.
+async fn confirm(changes: usize) -> bool {
+    eprint!("Apply {changes} change{}? [y/N] ", if changes == 1 { "" } else { "s" });
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await;
+    matches!(answer, Ok(Ok(line)) if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 fn interrupted_failure() -> anyhow::Error {

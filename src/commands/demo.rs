@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use super::check::{emit, execute};
+use super::check::{emit, execute, Mode};
 use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::exit::Exit;
@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
         &catalogue.version,
         "built-in strict preset (demo)",
         None,
-        "demo",
+        Mode::Demo,
     )?;
     emit(ctx, &run, args.output.format)?;
     if args.output.format == report::Format::Table {

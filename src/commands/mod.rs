@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes the resolved [`Context`] and its own
 //! arguments and returns the exit code; errors carry their own.
 
+pub mod apply;
 pub mod check;
 pub mod demo;
 pub mod profile;

@@ -176,12 +176,16 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
                 open,
                 control,
                 private_value,
+                apply,
             } => {
                 text.push_str(&format!("  page: {page}\n"));
                 for step in open {
                     text.push_str(&format!("  open first: {step}\n"));
                 }
                 text.push_str(&format!("  control: {control}\n  private value: {private_value}\n"));
+                for (i, action) in apply.iter().enumerate() {
+                    text.push_str(&format!("  apply {}. {action}\n", i + 1));
+                }
             }
             SettingKind::Manual { url, steps } => {
                 text.push_str(&format!("  manual: {url}\n"));

@@ -45,6 +45,7 @@ mod tests {
             category: Category::AiTraining,
             status,
             current: current.map(Into::into),
+            previous: None,
             wanted: "off".into(),
             url: Some("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement".into()),
             message: message.map(Into::into),
@@ -80,6 +81,7 @@ mod tests {
             privaudit_version: "0.0.0-test",
             rules_version: "2026-11-24.abcdef12".into(),
             command: "check",
+            interrupted: false,
             started_at: chrono::DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z")
                 .unwrap()
                 .to_utc(),

@@ -8,7 +8,8 @@ use crate::audit::{Run, Status};
 
 fn status_color(status: Status) -> Color {
     match status {
-        Status::Ok => Color::Green,
+        Status::Ok | Status::Fixed => Color::Green,
+        Status::Failed => Color::Red,
         Status::Drift => Color::Red,
         Status::Manual => Color::Cyan,
         Status::Unreadable | Status::LoginRequired => Color::Yellow,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use toml::Spanned;
 
-use super::model::{Locator, RuleFile};
+use super::model::{Locator, RuleFile, Step};
 use crate::diag::Diagnostic;
 
 /// After this many days a rule's `verified` date earns a warning: platforms
@@ -61,6 +61,7 @@ pub const FACTS: &[&str] = &[
     "default",
     "since",
     "manual",
+    "apply",
 ];
 
 pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> Vec<Diagnostic> {
@@ -249,6 +250,14 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
                 check_private_value(file, control.get_ref(), private, &mut out);
             }
         }
+        let toggle = s
+            .control
+            .as_ref()
+            .and_then(|c| c.get_ref().role.as_deref())
+            .is_some_and(|r| TOGGLE_ROLES.contains(&r));
+        for step in &s.apply {
+            check_step(file, step, s.manual.is_some(), toggle, &mut out);
+        }
     }
     out
 }
@@ -261,8 +270,16 @@ enum LocatorUse {
 }
 
 fn check_locator(file: usize, locator: &Spanned<Locator>, usage: LocatorUse, out: &mut Vec<Diagnostic>) {
-    let l = locator.get_ref();
-    let span = locator.span();
+    check_locator_at(file, locator.get_ref(), locator.span(), usage, out);
+}
+
+fn check_locator_at(
+    file: usize,
+    l: &Locator,
+    span: std::ops::Range<usize>,
+    usage: LocatorUse,
+    out: &mut Vec<Diagnostic>,
+) {
     let blank = |v: &Option<String>| v.as_deref().is_some_and(|s| s.trim().is_empty());
     if l.is_empty() || blank(&l.role) || blank(&l.name) || blank(&l.name_regex) || blank(&l.css) {
         out.push(
@@ -350,6 +367,65 @@ fn check_locator(file: usize, locator: &Spanned<Locator>, usage: LocatorUse, out
             );
         }
     }
+}
+
+fn check_step(file: usize, step: &Spanned<Step>, manual: bool, toggle: bool, out: &mut Vec<Diagnostic>) {
+    let st = step.get_ref();
+    let span = step.span();
+    if manual {
+        out.push(
+            Diagnostic::error(
+                "manual-with-apply",
+                file,
+                span.clone(),
+                "a manual setting has no apply steps",
+            )
+            .help("privaudit never changes manual settings; remove `apply`"),
+        );
+    }
+    let count = st.action_count();
+    if count != 1 {
+        out.push(
+            Diagnostic::error("bad-step", file, span.clone(), format!("a step names {count} actions"))
+                .help("give exactly one of: click, check, uncheck, select, fill, wait_for, confirm, expect, save"),
+        );
+    }
+    for locator in st.locators() {
+        check_locator_at(file, locator, span.clone(), LocatorUse::Open, out);
+    }
+    if let Some(fill) = &st.fill {
+        if looks_secret(&fill.target) {
+            out.push(
+                Diagnostic::error(
+                    "secret-fill",
+                    file,
+                    span.clone(),
+                    "`fill` targets what looks like a password or code field",
+                )
+                .help("rules never type secrets; sign-in is handled by privaudit's login support"),
+            );
+        }
+    }
+    if st.select.is_some() && toggle {
+        out.push(
+            Diagnostic::error(
+                "select-on-toggle",
+                file,
+                span,
+                "`select` needs a radio group or a select control",
+            )
+            .help("for a checkbox or switch use `check`, `uncheck` or `click = \"control\"`"),
+        );
+    }
+}
+
+fn looks_secret(l: &Locator) -> bool {
+    let re = regex::Regex::new(r"(?i)pass(word|code)|\bpin\b|one-time|otp|2fa|security code|totp|secret")
+        .expect("valid regex");
+    [&l.name, &l.name_regex, &l.css]
+        .into_iter()
+        .flatten()
+        .any(|t| re.is_match(t))
 }
 
 fn check_private_value(file: usize, control: &Locator, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {

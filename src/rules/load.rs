@@ -252,6 +252,11 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
                     .collect::<Result<_, _>>()?,
                 control: Matcher::compile(control.get_ref())?,
                 private_value: normalise_private_value(private.get_ref(), control.get_ref().role.as_deref()),
+                apply: s
+                    .apply
+                    .iter()
+                    .filter_map(|step| compile_step(step.get_ref()).transpose())
+                    .collect::<Result<_, _>>()?,
             },
             // The linter reports incomplete settings as errors before we get here.
             _ => continue,
@@ -280,6 +285,39 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
         origin,
         file: file.to_string(),
     })
+}
+
+/// Turns a linted step into an action (`None` cannot happen after lint).
+fn compile_step(step: &super::model::Step) -> Result<Option<super::Action>, regex::Error> {
+    use super::model::Target;
+    use super::{Action, Aim};
+    let aim = |t: &Target| -> Result<Aim, regex::Error> {
+        Ok(match t {
+            Target::Control => Aim::Control,
+            Target::Element(l) => Aim::Element(Matcher::compile(l)?),
+        })
+    };
+    Ok(Some(if let Some(t) = &step.click {
+        Action::Click(aim(t)?)
+    } else if let Some(t) = &step.check {
+        Action::Check(aim(t)?)
+    } else if let Some(t) = &step.uncheck {
+        Action::Uncheck(aim(t)?)
+    } else if let Some(o) = &step.select {
+        Action::Select(o.clone())
+    } else if let Some(f) = &step.fill {
+        Action::Fill(Matcher::compile(&f.target)?, f.value.clone())
+    } else if let Some(l) = &step.wait_for {
+        Action::WaitFor(Matcher::compile(l)?)
+    } else if let Some(l) = &step.confirm {
+        Action::Confirm(Matcher::compile(l)?)
+    } else if let Some(l) = &step.expect {
+        Action::Expect(Matcher::compile(l)?)
+    } else if let Some(l) = &step.save {
+        Action::Save(Matcher::compile(l)?)
+    } else {
+        return Ok(None);
+    }))
 }
 
 /// `On`/`OFF` are normalised for toggles; option names keep their case

@@ -59,9 +59,52 @@ pub enum SettingKind {
         open: Vec<Matcher>,
         control: Matcher,
         private_value: String,
+        /// Empty: the default for the control's role (see `audit::apply`).
+        apply: Vec<Action>,
     },
     /// A form or an email: privaudit prints the steps.
     Manual { url: String, steps: Vec<String> },
+}
+
+/// A compiled apply step.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Click(Aim),
+    Check(Aim),
+    Uncheck(Aim),
+    Select(String),
+    Fill(Matcher, String),
+    WaitFor(Matcher),
+    Confirm(Matcher),
+    Expect(Matcher),
+    Save(Matcher),
+}
+
+/// What a click, check or uncheck acts on.
+#[derive(Debug, Clone)]
+pub enum Aim {
+    Control,
+    Element(Matcher),
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let aim = |a: &Aim| match a {
+            Aim::Control => "the control".to_string(),
+            Aim::Element(m) => m.to_string(),
+        };
+        match self {
+            Action::Click(a) => write!(f, "click {}", aim(a)),
+            Action::Check(a) => write!(f, "check {}", aim(a)),
+            Action::Uncheck(a) => write!(f, "uncheck {}", aim(a)),
+            Action::Select(o) => write!(f, "select \"{o}\""),
+            Action::Fill(m, _) => write!(f, "fill {m}"),
+            Action::WaitFor(m) => write!(f, "wait for {m}"),
+            Action::Confirm(m) => write!(f, "confirm with {m}"),
+            Action::Expect(m) => write!(f, "expect {m}"),
+            Action::Save(m) => write!(f, "save with {m}"),
+        }
+    }
 }
 
 impl SettingRule {

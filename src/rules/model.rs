@@ -107,6 +107,108 @@ pub struct Setting {
     pub unverified: Vec<Spanned<String>>,
     /// Settings that only a form or an email can change.
     pub manual: Option<Manual>,
+    /// How to change the setting, step by step. Empty: click the control
+    /// (toggles) or select the wanted option (radio groups, selects).
+    #[serde(default)]
+    pub apply: Vec<Spanned<Step>>,
+}
+
+/// One apply step: exactly one action per table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Click an element (or `"control"`).
+    pub click: Option<Target>,
+    /// Make a toggle `on`, clicking only if it is not.
+    pub check: Option<Target>,
+    /// Make a toggle `off`, clicking only if it is not.
+    pub uncheck: Option<Target>,
+    /// Choose the option with this name in the control (radio group, select).
+    pub select: Option<String>,
+    /// Type a non-secret value into a text field.
+    pub fill: Option<Fill>,
+    /// Wait until an element is present (a late "saved" notice, a panel).
+    pub wait_for: Option<Locator>,
+    /// Click a confirmation dialog's button, waiting for it to appear.
+    pub confirm: Option<Locator>,
+    /// Stop with `failed` unless this element is present.
+    pub expect: Option<Locator>,
+    /// Click a page-level save button once it is enabled.
+    pub save: Option<Locator>,
+}
+
+impl Step {
+    /// How many actions the table names (exactly one is valid).
+    pub fn action_count(&self) -> usize {
+        [
+            self.click.is_some(),
+            self.check.is_some(),
+            self.uncheck.is_some(),
+            self.select.is_some(),
+            self.fill.is_some(),
+            self.wait_for.is_some(),
+            self.confirm.is_some(),
+            self.expect.is_some(),
+            self.save.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+
+    /// The locators the step names, for linting.
+    pub fn locators(&self) -> Vec<&Locator> {
+        let mut out: Vec<&Locator> = [&self.wait_for, &self.confirm, &self.expect, &self.save]
+            .into_iter()
+            .flatten()
+            .collect();
+        for t in [&self.click, &self.check, &self.uncheck].into_iter().flatten() {
+            if let Target::Element(l) = t {
+                out.push(l);
+            }
+        }
+        if let Some(f) = &self.fill {
+            out.push(&f.target);
+        }
+        out
+    }
+}
+
+/// What a step acts on: the setting's own control, or another element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Target {
+    Control,
+    Element(Locator),
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Target;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"control\" or a locator table such as { role = \"button\", name = \"Save\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Target, E> {
+                if v == "control" {
+                    Ok(Target::Control)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Target, A::Error> {
+                Locator::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Target::Element)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fill {
+    pub target: Locator,
+    pub value: String,
 }
 
 /// The platform's documented default for a setting.
