@@ -85,6 +85,10 @@ struct Manifest {
     /// platform sometimes does.
     #[serde(default)]
     refuse: Vec<String>,
+    /// Settings whose changes the server accepts (HTTP 204) but silently
+    /// drops: only a fresh read can tell.
+    #[serde(default)]
+    drop: Vec<String>,
 }
 
 impl Manifest {
@@ -259,7 +263,9 @@ async fn change(State(app): State<App>, Path((platform, key)): Path<(String, Str
         )
             .into_response();
     }
-    state.values.insert(slot, body.trim().to_string());
+    if !manifest.drop.contains(&key) {
+        state.values.insert(slot, body.trim().to_string());
+    }
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod apply_e2e;
 mod check_e2e;
 mod cli;
 mod demo;

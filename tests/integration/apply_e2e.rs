@@ -1,0 +1,192 @@
+//! `privaudit apply` end to end: the real Chromium changes replica settings,
+//! and the replica's server-side state proves what happened.
+
+use predicates::prelude::*;
+
+use crate::support::{finding, json, require_chromium, Env, Replica};
+
+const X_SETTINGS: [&str; 3] = ["grok-training", "personalized-ads", "business-partner-sharing"];
+
+#[test]
+fn apply_fixes_drift_and_the_server_keeps_the_change() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    let output = env
+        .cmd()
+        .args(["apply", "x", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["command"], "apply");
+    for key in X_SETTINGS {
+        let f = finding(&report, &format!("x.{key}"));
+        assert_eq!(f["status"], "fixed", "{f:#}");
+        assert_eq!(f["previous"], "on");
+        assert_eq!(f["current"], "off");
+        assert_eq!(
+            replica.server.state("x", key).as_deref(),
+            Some("off"),
+            "server still has {key} on"
+        );
+    }
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Plan: 3 changes"));
+
+    // Idempotent: nothing left to change, nothing touched, exit 0.
+    let again = env
+        .cmd()
+        .args(["apply", "x", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&again.stdout);
+    assert_eq!(again.status.code(), Some(0), "{report:#}");
+    for key in X_SETTINGS {
+        assert_eq!(finding(&report, &format!("x.{key}"))["status"], "ok");
+    }
+    assert!(String::from_utf8_lossy(&again.stderr).contains("Nothing to change"));
+}
+
+#[test]
+fn a_change_behind_a_confirmation_dialog_is_applied() {
+    require_chromium();
+    let replica = Replica::start();
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "instagram", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["instagram"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let f = finding(&report, "instagram.off-meta-future-activity");
+    assert_eq!(f["status"], "fixed", "{f:#}");
+    assert_eq!(
+        replica.server.state("instagram", "off-meta-future-activity").as_deref(),
+        Some("on")
+    );
+    // Manual settings are never reported as fixed.
+    assert_eq!(finding(&report, "instagram.ai-objection")["status"], "manual");
+}
+
+#[test]
+fn a_lazily_loaded_switch_is_applied() {
+    require_chromium();
+    let replica = Replica::start();
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "linkedin", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(
+        finding(&report, "linkedin.generative-ai-data")["status"],
+        "fixed",
+        "{report:#}"
+    );
+    assert_eq!(
+        replica.server.state("linkedin", "generative-ai-data").as_deref(),
+        Some("off")
+    );
+}
+
+#[test]
+fn a_change_the_server_refuses_is_failed_and_exits_one() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        let manifest = root.join("x/replica.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace("[state]", "refuse = [\"business-partner-sharing\"]\n\n[state]"),
+        )
+        .unwrap();
+    });
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "x", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let refused = finding(&report, "x.business-partner-sharing");
+    assert_eq!(refused["status"], "failed", "{refused:#}");
+    assert_eq!(refused["current"], "on");
+    assert!(
+        refused["message"].as_str().unwrap().contains("did not keep the change"),
+        "{refused:#}"
+    );
+    assert_eq!(
+        replica.server.state("x", "business-partner-sharing").as_deref(),
+        Some("on")
+    );
+    // A failure on one setting does not stop the others.
+    assert_eq!(finding(&report, "x.grok-training")["status"], "fixed");
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    require_chromium();
+    let replica = Replica::start();
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "x", "--dry-run", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "drift remains: {report:#}");
+    assert_eq!(report["command"], "apply --dry-run");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Would make 3 changes"));
+    for key in X_SETTINGS {
+        assert_eq!(finding(&report, &format!("x.{key}"))["status"], "drift");
+        assert_eq!(
+            replica.server.state("x", key).as_deref(),
+            Some("on"),
+            "dry run changed {key}"
+        );
+    }
+}
+
+#[test]
+fn without_a_terminal_apply_refuses_unless_told_yes() {
+    // No browser is started for this: the refusal comes first.
+    Env::new()
+        .cmd()
+        .args(["apply", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no terminal").and(predicate::str::contains("--yes")));
+}
+
+/// The page shows the new value, the server answered OK, and still did not
+/// keep it: only the fresh read after a reload catches this.
+#[test]
+fn a_change_the_server_silently_drops_is_failed_not_fixed() {
+    require_chromium();
+    let replica = Replica::start_modified(|root| {
+        let manifest = root.join("x/replica.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace("[state]", "drop = [\"personalized-ads\"]\n\n[state]"),
+        )
+        .unwrap();
+    });
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "x", "--yes", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let dropped = finding(&report, "x.personalized-ads");
+    assert_eq!(dropped["status"], "failed", "{dropped:#}");
+    assert_eq!(dropped["previous"], "on");
+    assert_eq!(dropped["current"], "on");
+}
