@@ -6,6 +6,7 @@ pub mod ax;
 pub mod find;
 pub mod guard;
 mod network;
+mod reap;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,7 @@ pub struct Browser {
     handler: JoinHandle<()>,
     /// Deleted when the browser is gone.
     _scratch_profile: Option<tempfile::TempDir>,
+    profile_dir: PathBuf,
     timeout: Duration,
     /// Turns true when the connection to Chromium is lost.
     gone: tokio::sync::watch::Receiver<bool>,
@@ -117,6 +119,7 @@ impl Browser {
             handler,
             gone,
             _scratch_profile: scratch,
+            profile_dir,
             timeout: options.timeout,
         })
     }
@@ -153,6 +156,7 @@ impl Browser {
             let _ = self.inner.kill().await;
         }
         let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.wait()).await;
+        reap::reap(&self.profile_dir, Duration::from_secs(3)).await;
         self.handler.abort();
     }
 }

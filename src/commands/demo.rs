@@ -43,31 +43,55 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
     let base_urls: BTreeMap<String, String> = platforms.iter().map(|p| (p.clone(), server.base_url(p))).collect();
     let profile = Profile::preset(Preset::Strict);
     let plan = plan::build(&catalogue, &profile, &platforms, &base_urls)?;
-    // The server runs on the runtime's worker threads while the audit uses
-    // its own runtime.
-    let run = execute(
-        ctx,
-        &plan,
-        &catalogue.version,
-        "built-in strict preset (demo)",
-        None,
-        Mode::Demo,
-    )?;
-    emit(ctx, &run, args.output.format)?;
-    if args.output.format == report::Format::Table {
+    // The server runs on the runtime's worker threads while each browser
+    // session uses its own runtime. Three sessions: what the defaults are,
+    // the changes, and proof that they stuck.
+    let phases = [
+        (Mode::Demo, "1/3 check: the replicas start with the platforms' defaults"),
+        (
+            Mode::Apply {
+                dry_run: false,
+                yes: true,
+            },
+            "2/3 apply: change each drifted setting and read it back",
+        ),
+        (Mode::Demo, "3/3 check again: the changes are kept server-side"),
+    ];
+    let format = args.output.format;
+    let mut runs = Vec::new();
+    for (mode, title) in phases {
+        let run = execute(
+            ctx,
+            &plan,
+            &catalogue.version,
+            "built-in strict preset (demo)",
+            None,
+            mode,
+        )?;
+        let heading = match format {
+            report::Format::Json => String::new(),
+            report::Format::Markdown => format!("<!-- {title} -->\n"),
+            _ => format!("\n── {title} ──\n"),
+        };
+        output::print(&heading);
+        if format != report::Format::Json {
+            emit(ctx, &run, format)?;
+        }
+        runs.push(run);
+    }
+    if format == report::Format::Json {
+        output::print(&(serde_json::to_string_pretty(&runs)? + "\n"));
+    }
+    if format == report::Format::Table {
         output::note(
             ctx,
-            "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, sign in to your platforms in a Chromium profile, then `privaudit check --browser-profile DIR`.",
+            "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, sign in to your platforms in a Chromium profile, then `privaudit check --browser-profile DIR` (and `privaudit apply` to fix what drifted).",
         );
     }
     drop(runtime);
-    // The demo is expected to find drift (replicas start with the platforms'
-    // defaults); it fails only when it could not read everything.
-    Ok(if run.findings.iter().any(|f| f.status.is_incomplete()) {
-        Exit::Incomplete
-    } else {
-        Exit::Ok
-    })
+    // The demo is expected to find drift at first; it succeeds when the
+    // final check is clean.
+    Ok(runs.last().map(|r| Exit::for_findings(&r.findings)).unwrap_or(Exit::Ok))
 }
 
 fn serve(

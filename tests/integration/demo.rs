@@ -1,11 +1,12 @@
-//! `privaudit demo`: the README's first command.
+//! `privaudit demo`: the README's first command. Check, apply, check again,
+//! against the built-in replicas.
 
 use predicates::prelude::*;
 
 use crate::support::{json, require_chromium, Env};
 
 #[test]
-fn demo_prints_a_drift_table_for_three_platforms() {
+fn demo_shows_drift_fixes_it_and_rechecks_clean() {
     require_chromium();
     Env::new()
         .cmd()
@@ -13,21 +14,27 @@ fn demo_prints_a_drift_table_for_three_platforms() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("X")
-                .and(predicate::str::contains("LinkedIn"))
+            predicate::str::contains("LinkedIn")
                 .and(predicate::str::contains("Instagram"))
-                .and(predicate::str::contains("drift"))
-                .and(predicate::str::is_match(r"3 platforms, \d+ settings").unwrap()),
+                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ drift").unwrap())
+                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ fixed").unwrap())
+                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ ok, \d+ manual \(").unwrap()),
         )
         .stderr(predicate::str::contains("your own accounts"));
 }
 
 #[test]
-fn demo_honours_the_output_format() {
+fn demo_json_is_the_three_runs() {
     require_chromium();
     let output = Env::new().cmd().args(["demo", "--format", "json"]).output().unwrap();
     assert!(output.status.success());
-    let report = json(&output.stdout);
-    assert_eq!(report["command"], "demo");
-    assert!(report["summary"]["drift"].as_u64().unwrap() >= 3);
+    let runs = json(&output.stdout);
+    let runs = runs.as_array().expect("an array of runs");
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs[0]["command"], "demo");
+    assert!(runs[0]["summary"]["drift"].as_u64().unwrap() >= 3);
+    assert_eq!(runs[1]["command"], "apply");
+    assert_eq!(runs[1]["summary"]["fixed"], runs[0]["summary"]["drift"]);
+    assert_eq!(runs[2]["summary"]["drift"], 0);
+    assert_eq!(runs[2]["summary"]["ok"], runs[0]["summary"]["drift"]);
 }
