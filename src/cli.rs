@@ -100,6 +100,14 @@ pub struct CheckArgs {
     /// A Chromium user-data directory that is signed in to your platforms
     #[arg(long, env = "PRIVAUDIT_BROWSER_PROFILE", value_name = "DIR")]
     pub browser_profile: Option<PathBuf>,
+    /// Save a screenshot and a JSON record of each setting read (apply: before
+    /// and after) in a new private subdirectory of DIR
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// With --evidence: blur what shows your account's name in screenshots
+    /// (as each rule declares it) and drop query strings from records
+    #[arg(long, requires = "evidence")]
+    pub redact: bool,
     /// Reach PLATFORM at URL instead of its real site (a replica or a mirror);
     /// navigation is then allowed to exactly that origin (repeatable)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]

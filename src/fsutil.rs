@@ -18,6 +18,10 @@ pub fn create_private_dir(path: &Path) -> anyhow::Result<()> {
 
 /// Writes `contents` to a new file readable only by its owner.
 pub fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    write_private_bytes(path, contents.as_bytes())
+}
+
+pub fn write_private_bytes(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -35,7 +39,7 @@ pub fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
         file.set_permissions(std::fs::Permissions::from_mode(0o600))
             .with_context(|| format!("cannot make {} private", path.display()))?;
     }
-    file.write_all(contents.as_bytes())
+    file.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

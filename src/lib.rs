@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod diag;
+pub mod evidence;
 pub mod exit;
 pub mod failure;
 pub mod fsutil;

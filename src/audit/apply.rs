@@ -8,7 +8,9 @@ use std::time::Instant;
 use futures::StreamExt;
 
 use super::finding::{Finding, Status};
-use super::platform::{browser_gone, control, failed, open_steps, same_path, signed_out_message, wait_for};
+use super::platform::{
+    browser_gone, control, failed, open_steps, record_evidence, same_path, signed_out_message, wait_for,
+};
 use super::{finding, AuditOptions};
 use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
 use crate::plan::{Plan, PlanItem, PlatformPlan};
@@ -121,6 +123,20 @@ async fn apply_item(tab: &Tab, pp: &PlatformPlan, item: &PlanItem, options: &Aud
             &format!("{} has no state to read on {url}", node.role),
         );
     };
+    if let Some(evidence) = &options.evidence {
+        record_evidence(
+            tab,
+            evidence,
+            pp,
+            item,
+            &url,
+            "before",
+            Some(&before),
+            node.backend_id,
+            options.redact,
+        )
+        .await;
+    }
     if same_value(&before, &item.wanted) {
         let mut f = finding(pp, item, Status::Ok);
         f.current = Some(before);
@@ -153,36 +169,58 @@ async fn apply_item(tab: &Tab, pp: &PlatformPlan, item: &PlanItem, options: &Aud
             ));
             f
         }
-        Ok((snapshot, node)) => match ax::read_value(&snapshot, &node) {
-            Some(after) if same_value(&after, &item.wanted) => {
-                let mut f = finding(pp, item, Status::Fixed);
-                f.message = Some(format!("changed from {before} to {after}; a fresh load confirms it"));
-                f.current = Some(after);
-                f
-            }
-            Some(after) => {
-                let mut f = failed(
+        Ok((snapshot, node)) => {
+            let read = ax::read_value(&snapshot, &node);
+            if let Some(evidence) = &options.evidence {
+                record_evidence(
+                    tab,
+                    evidence,
                     pp,
                     item,
-                    Status::Failed,
-                    &format!(
-                        "after applying, a fresh load still shows {after}: {} did not keep the change",
-                        pp.platform.name
-                    ),
-                );
-                f.current = Some(after);
-                f
+                    &url,
+                    "after",
+                    read.as_deref(),
+                    node.backend_id,
+                    options.redact,
+                )
+                .await;
             }
-            None => failed(
-                pp,
-                item,
-                Status::Failed,
-                "could not confirm the change: the control has no state to read",
-            ),
-        },
+            verdict(pp, item, &before, read)
+        }
     };
     f.previous = Some(before);
     f
+}
+
+/// What the fresh read after applying says.
+fn verdict(pp: &PlatformPlan, item: &PlanItem, before: &str, read: Option<String>) -> Finding {
+    match read {
+        Some(after) if same_value(&after, &item.wanted) => {
+            let mut f = finding(pp, item, Status::Fixed);
+            f.message = Some(format!("changed from {before} to {after}; a fresh load confirms it"));
+            f.current = Some(after);
+            f
+        }
+        Some(after) => {
+            let mut f = failed(
+                pp,
+                item,
+                Status::Failed,
+                &format!(
+                    "after applying, a fresh load still shows {after}: {} did not keep the change",
+                    pp.platform.name
+                ),
+            );
+            f.current = Some(after);
+            f
+        }
+        None => failed(
+            pp,
+            item,
+            Status::Failed,
+            "could not confirm the change: the control has no state to read",
+        ),
+    }
 }
 
 /// The rule's steps, or the obvious one for the control's kind.

@@ -19,6 +19,11 @@ pub use finding::{Finding, Run, Status, Summary};
 pub struct AuditOptions {
     pub jobs: usize,
     pub timeout: Duration,
+    /// Where to save screenshots and records of what was read, if anywhere.
+    pub evidence: Option<std::sync::Arc<crate::evidence::Evidence>>,
+    /// Blur what shows the account's identity before evidence screenshots,
+    /// and keep query strings out of evidence records.
+    pub redact: bool,
 }
 
 /// Findings for settings that need no browser (manual ones).

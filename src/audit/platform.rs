@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::finding::{Finding, Status};
 use super::{finding, AuditOptions};
 use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
+use crate::evidence::{Evidence, Subject};
 use crate::plan::{PlanItem, PlatformPlan};
 use crate::rules::{same_value, Matcher, SettingKind};
 
@@ -141,11 +142,30 @@ async fn check_page(
         }
     }
 
-    let findings = items
+    let findings: Vec<Finding> = items
         .iter()
-        .zip(css_nodes)
-        .map(|(item, css_node)| read_item(pp, item, &url, &snapshot, css_node, &open_failures))
+        .zip(&css_nodes)
+        .map(|(item, css_node)| read_item(pp, item, &url, &snapshot, *css_node, &open_failures))
         .collect();
+    if let Some(evidence) = &options.evidence {
+        for ((item, css_node), f) in items.iter().zip(&css_nodes).zip(&findings) {
+            let node = control(item)
+                .and_then(|m| locate_in(&snapshot, m, *css_node).ok())
+                .and_then(|n| n.backend_id);
+            record_evidence(
+                tab,
+                evidence,
+                pp,
+                item,
+                &url,
+                "read",
+                f.current.as_deref(),
+                node,
+                options.redact,
+            )
+            .await;
+        }
+    }
     PageOutcome::Read(findings)
 }
 
@@ -175,15 +195,9 @@ fn read_item(
             ),
         )
     };
-    let found: Vec<&AxItem> = match (&matcher.css, css_node) {
-        (Some(_), Some(node)) => snapshot.iter().filter(|i| i.backend_id == Some(node)).collect(),
-        (Some(_), None) => Vec::new(),
-        (None, _) => ax::find(snapshot, matcher),
-    };
-    let node = match found.as_slice() {
-        [] => return stale(format!("no {matcher}")),
-        [one] => *one,
-        many => return stale(format!("{} elements match {matcher}, expected one", many.len())),
+    let node = match locate_in(snapshot, matcher, css_node) {
+        Ok(node) => node,
+        Err(why) => return stale(why),
     };
     let Some(value) = ax::read_value(snapshot, node) else {
         return stale(format!("{matcher} has no state to read"));
@@ -234,6 +248,24 @@ pub(super) async fn wait_for<T>(
     }
 }
 
+/// The one node a locator names in a snapshot, or why there is not exactly one.
+pub(super) fn locate_in<'a>(
+    snapshot: &'a [AxItem],
+    matcher: &Matcher,
+    css_node: Option<i64>,
+) -> Result<&'a AxItem, String> {
+    let found: Vec<&AxItem> = match (&matcher.css, css_node) {
+        (Some(_), Some(node)) => snapshot.iter().filter(|i| i.backend_id == Some(node)).collect(),
+        (Some(_), None) => Vec::new(),
+        (None, _) => ax::find(snapshot, matcher),
+    };
+    match found.as_slice() {
+        [] => Err(format!("no {matcher}")),
+        [one] => Ok(one),
+        many => Err(format!("{} elements match {matcher}, expected one", many.len())),
+    }
+}
+
 pub(super) fn control(item: &PlanItem) -> Option<&Matcher> {
     match &item.setting.kind {
         SettingKind::Control { control, .. } => Some(control),
@@ -260,6 +292,85 @@ pub(super) fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message
     let mut f = finding(pp, item, status);
     f.message = Some(message.to_string());
     f
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Saves a screenshot and a record for one setting. Evidence is a by-product:
+/// a failure to save it is logged, and the audit goes on.
+pub(super) async fn record_evidence(
+    tab: &Tab,
+    evidence: &Evidence,
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    url: &str,
+    phase: &str,
+    value: Option<&str>,
+    node: Option<i64>,
+    redact: bool,
+) {
+    if redact && !pp.platform.redact.is_empty() {
+        if let Err(e) = tab.blur(&pp.platform.redact).await {
+            // Without the blur the screenshot could show the account: skip it.
+            tracing::warn!("could not redact {}: {e:#}; no screenshot taken", pp.platform.id);
+            return record_without_screenshot(evidence, pp, item, url, phase, value, redact);
+        }
+    }
+    let png = match node {
+        Some(id) => match tab.screenshot_band(id).await {
+            Ok(png) => Some(png),
+            Err(e) => {
+                tracing::warn!("no screenshot for {}.{}: {e:#}", pp.platform.id, item.setting.id);
+                None
+            }
+        },
+        None => None,
+    };
+    save_record(evidence, pp, item, url, phase, value, png.as_deref(), redact);
+}
+
+fn record_without_screenshot(
+    evidence: &Evidence,
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    url: &str,
+    phase: &str,
+    value: Option<&str>,
+    redact: bool,
+) {
+    save_record(evidence, pp, item, url, phase, value, None, redact);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn save_record(
+    evidence: &Evidence,
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    url: &str,
+    phase: &str,
+    value: Option<&str>,
+    png: Option<&[u8]>,
+    redact: bool,
+) {
+    let locator = control(item).map(|m| m.to_string()).unwrap_or_default();
+    let url = if redact {
+        url.split(['?', '#']).next().unwrap_or(url)
+    } else {
+        url
+    };
+    let subject = Subject {
+        platform: &pp.platform.id,
+        setting: &item.setting.id,
+        label: &item.setting.label,
+        url,
+        locator: &locator,
+    };
+    if let Err(e) = evidence.record(&subject, phase, value, png) {
+        tracing::warn!(
+            "could not save evidence for {}.{}: {e:#}",
+            pp.platform.id,
+            item.setting.id
+        );
+    }
 }
 
 pub(super) fn browser_gone(e: &anyhow::Error) -> String {

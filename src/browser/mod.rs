@@ -391,6 +391,68 @@ impl Tab {
             .map(|_| ())
     }
 
+    /// Blurs every element matching the selectors (what shows the account's
+    /// name or picture) before a screenshot. The selectors are data passed to
+    /// privaudit's own fixed function.
+    pub async fn blur(&self, selectors: &[String]) -> anyhow::Result<()> {
+        let list = serde_json::to_string(selectors).context("could not encode selectors")?;
+        let script = format!(
+            "(function (sels) {{ for (const s of sels) {{ for (const e of document.querySelectorAll(s)) {{ e.style.filter = 'blur(12px)'; }} }} return true; }})({list})"
+        );
+        self.unless_gone(self.page.evaluate(script))
+            .await?
+            .context("the page refused the redaction")?;
+        Ok(())
+    }
+
+    /// A PNG of the horizontal band of the page around an element: its row,
+    /// label included, without the rest of the page.
+    pub async fn screenshot_band(&self, backend_id: i64) -> anyhow::Result<Vec<u8>> {
+        use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
+        use chromiumoxide::cdp::browser_protocol::page::{CaptureScreenshotFormat, GetLayoutMetricsParams, Viewport};
+        let node = BackendNodeId::new(backend_id);
+        self.unless_gone(
+            self.page
+                .execute(ScrollIntoViewIfNeededParams::builder().backend_node_id(node).build()),
+        )
+        .await?
+        .context("could not scroll to the element")?;
+        let model = self
+            .unless_gone(
+                self.page
+                    .execute(GetBoxModelParams::builder().backend_node_id(node).build()),
+            )
+            .await?
+            .context("the element has no box")?;
+        let metrics = self
+            .unless_gone(self.page.execute(GetLayoutMetricsParams::default()))
+            .await??;
+        let quad = model.result.model.border.inner();
+        if quad.len() < 8 {
+            return Err(anyhow!("the element has no box"));
+        }
+        let top = quad[1].min(quad[3]).min(quad[5]).min(quad[7]);
+        let bottom = quad[1].max(quad[3]).max(quad[5]).max(quad[7]);
+        let view = &metrics.result.css_visual_viewport;
+        let margin = 48.0;
+        let y = (view.page_y + top - margin).max(0.0);
+        let clip = Viewport {
+            x: 0.0,
+            y,
+            width: view.client_width,
+            height: (bottom - top) + 2.0 * margin,
+            scale: 1.0,
+        };
+        let params = chromiumoxide::page::ScreenshotParams::builder()
+            .format(CaptureScreenshotFormat::Png)
+            .clip(clip)
+            .capture_beyond_viewport(true)
+            .build();
+        self.unless_gone(self.page.screenshot(params))
+            .await?
+            .context("the screenshot failed")
+    }
+
     pub async fn close(self) {
         let _ = self.page.close().await;
     }

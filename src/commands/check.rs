@@ -40,6 +40,7 @@ pub fn run_mode(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<R
         &catalogue.version,
         &profile.source.to_string(),
         args.browser_profile.clone(),
+        args.evidence.as_deref().map(|dir| (dir, args.redact)),
         mode,
     )
 }
@@ -102,6 +103,7 @@ pub fn execute(
     rules_version: &str,
     profile: &str,
     browser_profile: Option<std::path::PathBuf>,
+    evidence: Option<(&std::path::Path, bool)>,
     mode: Mode,
 ) -> anyhow::Result<Run> {
     let started_at = chrono::Utc::now();
@@ -117,9 +119,22 @@ pub fn execute(
             user_data_dir: browser_profile,
             timeout: ctx.timeout,
         };
+        let redact = evidence.is_some_and(|(_, redact)| redact);
+        let evidence = match evidence.map(|(dir, _)| dir) {
+            Some(dir) => {
+                let e = crate::evidence::Evidence::create(dir, rules_version).map_err(|e| {
+                    Failure::usage(format!("{e:#}")).hint("pass an --evidence directory you can write to")
+                })?;
+                output::note(ctx, &format!("saving evidence in {}", e.dir().display()));
+                Some(std::sync::Arc::new(e))
+            }
+            None => None,
+        };
         let options = AuditOptions {
             jobs: ctx.jobs,
             timeout: ctx.timeout,
+            evidence,
+            redact,
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

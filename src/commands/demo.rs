@@ -66,6 +66,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
             &catalogue.version,
             "built-in strict preset (demo)",
             None,
+            None,
             mode,
         )?;
         let heading = match format {

@@ -126,6 +126,19 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         check_https_url(file, url, "policy URL", &mut out);
     }
     check_verified(file, &platform.verified, today, &mut out);
+    for selector in &platform.redact {
+        if selector.get_ref().trim().is_empty() {
+            out.push(
+                Diagnostic::error(
+                    "empty-locator",
+                    file,
+                    selector.span(),
+                    "an empty `redact` selector hides nothing",
+                )
+                .help("give the CSS selector of the element that shows the account's name"),
+            );
+        }
+    }
 
     if let Some(login) = &rule.login {
         check_relative_path(file, &login.url, "login url", &mut out);

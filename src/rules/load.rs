@@ -280,6 +280,7 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
         base_url: p.base_url.get_ref().trim_end_matches('/').to_string(),
         policy_urls: p.policy_urls.iter().map(|u| u.get_ref().clone()).collect(),
         verified: p.verified.get_ref().clone(),
+        redact: p.redact.iter().map(|r| r.get_ref().clone()).collect(),
         login,
         settings,
         origin,

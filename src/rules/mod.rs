@@ -23,6 +23,8 @@ pub struct PlatformRules {
     pub base_url: String,
     pub policy_urls: Vec<String>,
     pub verified: String,
+    /// CSS selectors of what shows the account's identity (see `--redact`).
+    pub redact: Vec<String>,
     pub login: Option<LoginProbe>,
     pub settings: Vec<Arc<SettingRule>>,
     /// Where the rule came from, for `rules list` and error messages.

@@ -31,6 +31,10 @@ pub struct Platform {
     pub policy_urls: Vec<Spanned<String>>,
     /// When someone last checked the rule against the live site (YYYY-MM-DD).
     pub verified: Spanned<String>,
+    /// CSS selectors of elements that show the account's name or picture;
+    /// `--redact` blurs them before any evidence screenshot.
+    #[serde(default)]
+    pub redact: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
 

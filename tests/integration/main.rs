@@ -7,5 +7,6 @@ mod apply_e2e;
 mod check_e2e;
 mod cli;
 mod demo;
+mod evidence_e2e;
 mod profile;
 mod rules;
