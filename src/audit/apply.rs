@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use super::finding::{Finding, Status};
 use super::platform::{
-    browser_gone, control, failed, open_steps, record_evidence, same_path, signed_out_message, wait_for,
+    browser_gone, control, failed, find_node, open_steps, record_evidence, same_path, signed_out_message, wait_for,
 };
 use super::{finding, AuditOptions};
 use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
@@ -264,7 +264,10 @@ async fn locate(
         }
     }
     for step in open_steps(&[item]) {
-        match wait_for(tab, deadline, |s| ax::find(s, step).first().and_then(|i| i.backend_id)).await {
+        match find_node(tab, step, deadline, |_| true)
+            .await
+            .map(|n| n.and_then(|n| n.backend_id))
+        {
             Ok(Some(node)) => {
                 if let Err(e) = tab.click(node).await {
                     return Err(failed(
@@ -380,7 +383,7 @@ async fn target(tab: &Tab, aim: &Aim, control: &AxItem, deadline: Instant) -> an
 }
 
 async fn appear(tab: &Tab, m: &Matcher, deadline: Instant) -> anyhow::Result<AxItem> {
-    wait_for(tab, deadline, |s| ax::find(s, m).first().map(|n| (*n).clone()))
+    find_node(tab, m, deadline, |_| true)
         .await?
         .ok_or_else(|| anyhow::anyhow!("{m} did not appear"))
 }

@@ -94,10 +94,9 @@ async fn check_page(
     let deadline = Instant::now() + options.timeout;
     let mut open_failures: Vec<String> = Vec::new();
     for step in open_steps(items) {
-        let found = wait_for(tab, deadline, |snapshot| {
-            ax::find(snapshot, step).first().and_then(|i| i.backend_id)
-        })
-        .await;
+        let found = find_node(tab, step, deadline, |_| true)
+            .await
+            .map(|n| n.and_then(|n| n.backend_id));
         match found {
             Err(e) => return PageOutcome::StopPlatform(Status::Error, browser_gone(&e)),
             Ok(Some(node)) => {
@@ -240,6 +239,33 @@ pub(super) async fn wait_for<T>(
         let snapshot = tab.snapshot().await?;
         if let Some(found) = ready(&snapshot) {
             return Ok(Some(found));
+        }
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Waits for the first node a locator names (role + name, or CSS) that
+/// `accept` takes; `None` when the deadline passes first.
+pub(super) async fn find_node(
+    tab: &Tab,
+    m: &Matcher,
+    deadline: Instant,
+    accept: impl Fn(&AxItem) -> bool,
+) -> anyhow::Result<Option<AxItem>> {
+    loop {
+        let snapshot = tab.snapshot().await?;
+        let found = match &m.css {
+            Some(css) => match tab.css_node(css).await {
+                Some(id) => snapshot.iter().find(|i| i.backend_id == Some(id)).cloned(),
+                None => None,
+            },
+            None => ax::find(&snapshot, m).into_iter().find(|n| accept(n)).cloned(),
+        };
+        if let Some(node) = found.filter(|n| accept(n)) {
+            return Ok(Some(node));
         }
         if Instant::now() >= deadline {
             return Ok(None);

@@ -9,6 +9,9 @@ use crate::rules::Matcher;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AxItem {
     pub id: String,
+    /// Ignored nodes (layout wrappers) are kept so the tree stays connected,
+    /// but are never matched.
+    pub ignored: bool,
     pub parent: Option<String>,
     pub role: String,
     pub name: String,
@@ -33,11 +36,11 @@ fn text(v: &Option<AxValue>) -> Option<String> {
 
 impl AxItem {
     pub fn from_node(node: &AxNode) -> Option<AxItem> {
-        if node.ignored {
-            return None;
-        }
+        // Every node is kept (ignored ones too), so `Option` only guards
+        // against nodes CDP returns without an id.
         let mut item = AxItem {
             id: node.node_id.inner().clone(),
+            ignored: node.ignored,
             parent: node.parent_id.as_ref().map(|p| p.inner().clone()),
             role: text(&node.role).unwrap_or_default(),
             name: text(&node.name).unwrap_or_default(),
@@ -59,9 +62,30 @@ impl AxItem {
     }
 }
 
-/// Every node matching a role + name locator.
+/// Every node matching a role + name locator. A node without a name (a
+/// status message, a toast) is matched on its text instead.
 pub fn find<'a>(items: &'a [AxItem], matcher: &Matcher) -> Vec<&'a AxItem> {
-    items.iter().filter(|i| matcher.matches(&i.role, &i.name)).collect()
+    items
+        .iter()
+        .filter(|i| !i.ignored)
+        .filter(|i| {
+            if matcher.matches(&i.role, &i.name) {
+                return true;
+            }
+            i.name.trim().is_empty() && matcher.matches(&i.role, &text_of(items, i)) && !text_of(items, i).is_empty()
+        })
+        .collect()
+}
+
+/// The text a node contains, as its static-text descendants say it.
+fn text_of(items: &[AxItem], node: &AxItem) -> String {
+    let mut parts: Vec<&str> = descendants(items, &node.id)
+        .into_iter()
+        .filter(|d| d.role == "StaticText" && !d.name.trim().is_empty())
+        .map(|d| d.name.trim())
+        .collect();
+    parts.dedup();
+    parts.join(" ")
 }
 
 /// Reads a control's value as the UI shows it: `on`/`off` for toggles, the
@@ -183,5 +207,32 @@ mod tests {
         let found = find(&items, &matcher("switch", "A"));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].id, "1");
+    }
+
+    #[test]
+    fn a_status_without_a_name_matches_on_its_text() {
+        let status = item("s", None, "status", "");
+        let text = item("t", Some("s"), "StaticText", "Changes saved");
+        let items = vec![status, text];
+        assert_eq!(find(&items, &matcher("status", "Changes saved")).len(), 1);
+        assert!(find(&items, &matcher("status", "Saved")).is_empty());
+    }
+
+    #[test]
+    fn ignored_wrappers_keep_radios_inside_their_group() {
+        let group = item("g", None, "radiogroup", "Partner sharing");
+        let mut wrapper = item("w", Some("g"), "generic", "");
+        wrapper.ignored = true;
+        let mut radio = item("r", Some("w"), "radio", "Don't share");
+        radio.checked = Some("true".into());
+        let items = vec![group.clone(), wrapper.clone(), radio];
+        assert_eq!(read_value(&items, &group).as_deref(), Some("Don't share"));
+        assert!(option_in(&items, &group, "Don't share").is_some());
+        let any_generic = Matcher::compile(&Locator {
+            role: Some("generic".into()),
+            ..Locator::default()
+        })
+        .unwrap();
+        assert!(find(&items, &any_generic).is_empty(), "ignored nodes are never matched");
     }
 }

@@ -280,7 +280,18 @@ impl Tab {
             .unless_gone(self.page.execute(GetFullAxTreeParams::default()))
             .await?
             .context("could not read the accessibility tree")?;
-        Ok(tree.result.nodes.iter().filter_map(AxItem::from_node).collect())
+        let mut items: Vec<AxItem> = tree.result.nodes.iter().filter_map(AxItem::from_node).collect();
+        // Some Chromium versions omit parentId; childIds always link the tree.
+        let mut parents = std::collections::HashMap::new();
+        for node in &tree.result.nodes {
+            for child in node.child_ids.iter().flatten() {
+                parents.insert(child.inner().clone(), node.node_id.inner().clone());
+            }
+        }
+        for item in items.iter_mut().filter(|i| i.parent.is_none()) {
+            item.parent = parents.get(&item.id).cloned();
+        }
+        Ok(items)
     }
 
     /// The backend node id of the first element matching a CSS selector.

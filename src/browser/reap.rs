@@ -5,10 +5,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Waits up to `grace` for every process started with `--user-data-dir=dir`
-/// to exit, then kills what is left.
+/// Waits up to `grace` for every Chromium process of the run's profile
+/// directory (`--user-data-dir=DIR`, and crashpad's `--database=DIR/...`) to
+/// exit, then kills what is left.
 pub async fn reap(dir: &Path, grace: Duration) {
-    let marker = format!("--user-data-dir={}", dir.display());
+    let marker = dir.display().to_string();
     let deadline = Instant::now() + grace;
     loop {
         let left = processes_with(&marker);
@@ -36,10 +37,16 @@ fn processes_with(marker: &str) -> Vec<i32> {
         .filter_map(|e| {
             let pid: i32 = e.file_name().to_str()?.parse().ok()?;
             let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
-            cmdline
-                .split(|b| *b == 0)
-                .any(|arg| arg == marker.as_bytes())
-                .then_some(pid)
+            // Only arguments Chromium's own processes carry count: never a
+            // shell or privaudit itself that merely mentions the directory.
+            let ours = pid != std::process::id() as i32
+                && cmdline.split(|b| *b == 0).any(|arg| {
+                    let arg = String::from_utf8_lossy(arg);
+                    ["--user-data-dir=", "--database="]
+                        .iter()
+                        .any(|flag| arg.strip_prefix(flag).is_some_and(|v| v.starts_with(marker)))
+                });
+            ours.then_some(pid)
         })
         .collect()
 }

@@ -190,3 +190,33 @@ fn a_change_the_server_silently_drops_is_failed_not_fixed() {
     assert_eq!(dropped["previous"], "on");
     assert_eq!(dropped["current"], "on");
 }
+
+/// A form with one Save button (disabled until something changes) and a late
+/// "saved" notice: select in a radio group and a native select, save, wait.
+#[test]
+fn a_form_with_a_save_button_is_saved_before_verifying() {
+    require_chromium();
+    let replica = Replica::start_fixtures();
+    let output = Env::new()
+        .cmd()
+        .args(["apply", "example", "--yes", "--format", "json", "--rules"])
+        .arg(crate::support::repo().join("tests/fixtures/rules/example.toml"))
+        .args(replica.base_url_args(&["example"]))
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let partner = finding(&report, "example.partner-sharing");
+    assert_eq!(partner["status"], "fixed", "{partner:#}");
+    assert_eq!(partner["previous"], "Share");
+    assert_eq!(partner["current"], "Don't share");
+    assert_eq!(finding(&report, "example.ad-mode")["status"], "fixed");
+    assert_eq!(
+        replica.server.state("example", "partner-sharing").as_deref(),
+        Some("Don't share")
+    );
+    assert_eq!(
+        replica.server.state("example", "ad-mode").as_deref(),
+        Some("Contextual only")
+    );
+}

@@ -3,7 +3,10 @@
 use crate::support::{json, require_chromium, Env, Replica};
 
 fn run_dir(base: &std::path::Path) -> std::path::PathBuf {
-    let dirs: Vec<_> = std::fs::read_dir(base).expect("evidence dir").map(|e| e.expect("entry").path()).collect();
+    let dirs: Vec<_> = std::fs::read_dir(base)
+        .expect("evidence dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     assert_eq!(dirs.len(), 1, "one directory per run: {dirs:?}");
     dirs[0].clone()
 }

@@ -64,6 +64,11 @@ impl Replica {
         Self::serve(Source::Directory(repo().join("tests/replicas")), None)
     }
 
+    /// Serves the test-only fixture replicas (tests/fixtures/replicas).
+    pub fn start_fixtures() -> Replica {
+        Self::serve(Source::Directory(repo().join("tests/fixtures/replicas")), None)
+    }
+
     /// Serves a copy of tests/replicas after `edit` changed it.
     pub fn start_modified(edit: impl FnOnce(&Path)) -> Replica {
         let root = tempfile::tempdir().expect("temp replica dir");
