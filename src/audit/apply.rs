@@ -91,7 +91,7 @@ async fn apply_platform(
             out.push(failed(pp, item, *status, message));
             continue;
         }
-        let f = apply_item(&tab, pp, item, options).await;
+        let f = apply_item(&tab, pp, item, options, cancel).await;
         // A sign-in page or a blocked redirect will not get better for the
         // next setting of the same platform.
         if matches!(f.status, Status::LoginRequired)
@@ -105,13 +105,25 @@ async fn apply_platform(
     out
 }
 
-async fn apply_item(tab: &Tab, pp: &PlatformPlan, item: &PlanItem, options: &AuditOptions) -> Finding {
+async fn apply_item(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    options: &AuditOptions,
+    cancel: &AtomicBool,
+) -> Finding {
     let Some(page) = item.setting.page() else {
         return failed(pp, item, Status::Manual, "only a form or an email can change this");
     };
     let url = pp.url(page);
     let deadline = Instant::now() + options.timeout;
-    let (snapshot, node) = match locate(tab, pp, item, &url, deadline).await {
+    // Until the first action, nothing has changed: an interrupt may stop
+    // here at once. Once acting, the setting is finished and verified.
+    let located = tokio::select! {
+        located = locate(tab, pp, item, &url, deadline) => located,
+        _ = cancelled(cancel) => return failed(pp, item, Status::Drift, "not changed: interrupted before this setting"),
+    };
+    let (snapshot, node) = match located {
         Ok(found) => found,
         Err(f) => return f,
     };
@@ -220,6 +232,13 @@ fn verdict(pp: &PlatformPlan, item: &PlanItem, before: &str, read: Option<String
             Status::Failed,
             "could not confirm the change: the control has no state to read",
         ),
+    }
+}
+
+/// Resolves once `cancel` is set.
+async fn cancelled(cancel: &AtomicBool) {
+    while !cancel.load(Ordering::SeqCst) {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

@@ -220,3 +220,63 @@ fn a_form_with_a_save_button_is_saved_before_verifying() {
         Some("Contextual only")
     );
 }
+
+/// Ctrl-C during apply: the setting in hand is finished, no other is
+/// started, the report says what was done and that it was interrupted.
+#[test]
+fn ctrl_c_during_apply_reports_what_was_done() {
+    require_chromium();
+    let replica = Replica::start();
+    // A rule whose second setting waits on a confirmation that never comes,
+    // so apply is busy with it when the interrupt arrives.
+    let rules = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::repo().join("rules/x.toml")).unwrap();
+    let anchor = "control = { role = \"checkbox\", name = \"Personalized ads\" }";
+    assert!(text.contains(anchor));
+    let text = text.replace(
+        anchor,
+        &format!("{anchor}\napply = [{{ click = \"control\" }}, {{ confirm = {{ role = \"button\", name = \"Never shown\" }} }}]"),
+    );
+    std::fs::write(rules.path().join("x.toml"), text).unwrap();
+    let env = Env::new();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
+        .env("PRIVAUDIT_CONFIG", env.config.path())
+        .args(["apply", "x", "--yes", "--format", "json", "--timeout", "8", "--rules"])
+        .arg(rules.path())
+        .args(replica.base_url_args(&["x"]))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while replica.server.state("x", "personalized-ads").as_deref() != Some("off") {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "apply never reached the second setting"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(130), "{report:#}");
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(finding(&report, "x.grok-training")["status"], "fixed");
+    let ads = finding(&report, "x.personalized-ads");
+    assert_eq!(
+        ads["status"], "failed",
+        "the setting in hand is finished and reported: {ads:#}"
+    );
+    let partners = finding(&report, "x.business-partner-sharing");
+    assert_eq!(partners["status"], "drift", "{partners:#}");
+    assert!(partners["message"].as_str().unwrap().contains("interrupted"));
+    assert_eq!(
+        replica.server.state("x", "business-partner-sharing").as_deref(),
+        Some("on"),
+        "changed after the interrupt"
+    );
+}
