@@ -175,7 +175,7 @@ pub fn from_toml_error(file: usize, text: &str, err: &toml::de::Error) -> Diagno
             "unknown-field",
             Some("remove the key or fix its spelling; the accepted keys are listed after `expected`"),
         )
-    } else if message.starts_with("unknown variant") {
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid value") {
         ("invalid-value", Some("use one of the values listed after `expected`"))
     } else if message.starts_with("missing field") {
         ("missing-field", Some("add the key to this table"))

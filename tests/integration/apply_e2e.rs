@@ -280,3 +280,52 @@ fn ctrl_c_during_apply_reports_what_was_done() {
         "changed after the interrupt"
     );
 }
+
+/// On a terminal, apply asks; "n" changes nothing, "y" applies. `script`
+/// (util-linux) gives the binary a real pseudo-terminal.
+#[test]
+fn on_a_terminal_apply_asks_first() {
+    require_chromium();
+    let script = std::path::Path::new("/usr/bin/script");
+    assert!(
+        script.exists(),
+        "this test needs util-linux's `script` (Debian: bsdutils) for a pseudo-terminal"
+    );
+    let replica = Replica::start();
+    let env = Env::new();
+    let binary = assert_cmd::cargo::cargo_bin("privaudit");
+    let answer = |reply: &str| {
+        let command = format!(
+            "{} apply x --base-url x={}",
+            binary.display(),
+            replica.server.base_url("x")
+        );
+        let mut child = std::process::Command::new(script)
+            .args(["-qec", &command, "/dev/null"])
+            .env("PRIVAUDIT_CONFIG", env.config.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{reply}\n").as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(text.contains("Apply 3 changes? [y/N]"), "no question asked: {text}");
+        output.status.code()
+    };
+    assert_eq!(answer("n"), Some(1), "declining leaves the drift");
+    assert_eq!(
+        replica.server.state("x", "grok-training").as_deref(),
+        Some("on"),
+        "declined, yet changed"
+    );
+    assert_eq!(answer("y"), Some(0));
+    assert_eq!(replica.server.state("x", "grok-training").as_deref(), Some("off"));
+}
