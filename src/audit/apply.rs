@@ -9,10 +9,11 @@ use futures::StreamExt;
 
 use super::finding::{Finding, Status};
 use super::platform::{
-    browser_gone, control, failed, find_node, open_steps, record_evidence, same_path, signed_out_message, wait_for,
+    allowed, browser_gone, control, failed, find_node, open_steps, record_evidence, same_path, signed_out_message,
+    wait_for, Shot,
 };
 use super::{finding, AuditOptions};
-use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
+use crate::browser::{ax, AxItem, Browser, NavError, Tab};
 use crate::plan::{Plan, PlanItem, PlatformPlan};
 use crate::rules::lint::CHOICE_ROLES;
 use crate::rules::{same_value, Action, Aim, Matcher, SettingKind};
@@ -60,13 +61,7 @@ async fn apply_platform(
     options: &AuditOptions,
     cancel: &AtomicBool,
 ) -> Vec<Finding> {
-    let allowed = Allowed {
-        domains: pp.platform.domains.clone(),
-        extra_origin: (pp.base_url != pp.platform.base_url)
-            .then(|| url::Url::parse(&pp.base_url).ok().map(|u| u.origin()))
-            .flatten(),
-    };
-    let tab = match browser.open_tab(allowed).await {
+    let tab = match browser.open_tab(allowed(pp)).await {
         Ok(tab) => tab,
         Err(e) => {
             return items
@@ -135,20 +130,13 @@ async fn apply_item(
             &format!("{} has no state to read on {url}", node.role),
         );
     };
-    if let Some(evidence) = &options.evidence {
-        record_evidence(
-            tab,
-            evidence,
-            pp,
-            item,
-            &url,
-            "before",
-            Some(&before),
-            node.backend_id,
-            options.redact,
-        )
-        .await;
-    }
+    let shot = Shot {
+        url: &url,
+        phase: "before",
+        value: Some(&before),
+        node: node.backend_id,
+    };
+    record_evidence(tab, options, pp, item, shot).await;
     if same_value(&before, &item.wanted) {
         let mut f = finding(pp, item, Status::Ok);
         f.current = Some(before);
@@ -183,20 +171,13 @@ async fn apply_item(
         }
         Ok((snapshot, node)) => {
             let read = ax::read_value(&snapshot, &node);
-            if let Some(evidence) = &options.evidence {
-                record_evidence(
-                    tab,
-                    evidence,
-                    pp,
-                    item,
-                    &url,
-                    "after",
-                    read.as_deref(),
-                    node.backend_id,
-                    options.redact,
-                )
-                .await;
-            }
+            let shot = Shot {
+                url: &url,
+                phase: "after",
+                value: read.as_deref(),
+                node: node.backend_id,
+            };
+            record_evidence(tab, options, pp, item, shot).await;
             verdict(pp, item, &before, read)
         }
     };

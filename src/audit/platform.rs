@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::finding::{Finding, Status};
 use super::{finding, AuditOptions};
 use crate::browser::{ax, Allowed, AxItem, Browser, NavError, Tab};
-use crate::evidence::{Evidence, Subject};
+use crate::evidence::Subject;
 use crate::plan::{PlanItem, PlatformPlan};
 use crate::rules::{same_value, Matcher, SettingKind};
 
@@ -18,13 +18,7 @@ const POLL: Duration = Duration::from_millis(100);
 pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &AuditOptions) -> Vec<Finding> {
     let pages = pp.pages();
     let mut out = Vec::new();
-    let allowed = Allowed {
-        domains: pp.platform.domains.clone(),
-        extra_origin: (pp.base_url != pp.platform.base_url)
-            .then(|| url::Url::parse(&pp.base_url).ok().map(|u| u.origin()))
-            .flatten(),
-    };
-    let tab = match browser.open_tab(allowed).await {
+    let tab = match browser.open_tab(allowed(pp)).await {
         Ok(tab) => tab,
         Err(e) => {
             let message = format!("{e:#}");
@@ -146,23 +140,18 @@ async fn check_page(
         .zip(&css_nodes)
         .map(|(item, css_node)| read_item(pp, item, &url, &snapshot, *css_node, &open_failures))
         .collect();
-    if let Some(evidence) = &options.evidence {
+    if options.evidence.is_some() {
         for ((item, css_node), f) in items.iter().zip(&css_nodes).zip(&findings) {
             let node = control(item)
                 .and_then(|m| locate_in(&snapshot, m, *css_node).ok())
                 .and_then(|n| n.backend_id);
-            record_evidence(
-                tab,
-                evidence,
-                pp,
-                item,
-                &url,
-                "read",
-                f.current.as_deref(),
+            let shot = Shot {
+                url: &url,
+                phase: "read",
+                value: f.current.as_deref(),
                 node,
-                options.redact,
-            )
-            .await;
+            };
+            record_evidence(tab, options, pp, item, shot).await;
         }
     }
     PageOutcome::Read(findings)
@@ -320,68 +309,61 @@ pub(super) fn failed(pp: &PlatformPlan, item: &PlanItem, status: Status, message
     f
 }
 
-#[allow(clippy::too_many_arguments)]
-/// Saves a screenshot and a record for one setting. Evidence is a by-product:
-/// a failure to save it is logged, and the audit goes on.
+/// What a platform's tab may load: its declared domains, plus exactly the
+/// origin of an overridden base URL (a replica, a mirror).
+pub(super) fn allowed(pp: &PlatformPlan) -> Allowed {
+    Allowed {
+        domains: pp.platform.domains.clone(),
+        extra_origin: (pp.base_url != pp.platform.base_url)
+            .then(|| url::Url::parse(&pp.base_url).ok().map(|u| u.origin()))
+            .flatten(),
+    }
+}
+
+/// One piece of evidence about to be saved.
+pub(super) struct Shot<'a> {
+    pub url: &'a str,
+    /// `read` (check), `before` or `after` (apply).
+    pub phase: &'a str,
+    pub value: Option<&'a str>,
+    /// The control to photograph, if it was found.
+    pub node: Option<i64>,
+}
+
+/// Saves a screenshot and a record for one setting when `--evidence` is on.
+/// Evidence is a by-product: a failure to save it is logged, and the audit
+/// goes on.
 pub(super) async fn record_evidence(
     tab: &Tab,
-    evidence: &Evidence,
+    options: &AuditOptions,
     pp: &PlatformPlan,
     item: &PlanItem,
-    url: &str,
-    phase: &str,
-    value: Option<&str>,
-    node: Option<i64>,
-    redact: bool,
+    shot: Shot<'_>,
 ) {
-    if redact && !pp.platform.redact.is_empty() {
+    let Some(evidence) = &options.evidence else {
+        return;
+    };
+    // Without the blur a screenshot could show the account: take none then.
+    let mut node = shot.node;
+    if options.redact && !pp.platform.redact.is_empty() {
         if let Err(e) = tab.blur(&pp.platform.redact).await {
-            // Without the blur the screenshot could show the account: skip it.
             tracing::warn!("could not redact {}: {e:#}; no screenshot taken", pp.platform.id);
-            return record_without_screenshot(evidence, pp, item, url, phase, value, redact);
+            node = None;
         }
     }
     let png = match node {
-        Some(id) => match tab.screenshot_band(id).await {
-            Ok(png) => Some(png),
-            Err(e) => {
-                tracing::warn!("no screenshot for {}.{}: {e:#}", pp.platform.id, item.setting.id);
-                None
-            }
-        },
+        Some(id) => tab
+            .screenshot_band(id)
+            .await
+            .map_err(|e| tracing::warn!("no screenshot for {}.{}: {e:#}", pp.platform.id, item.setting.id))
+            .ok(),
         None => None,
     };
-    save_record(evidence, pp, item, url, phase, value, png.as_deref(), redact);
-}
-
-fn record_without_screenshot(
-    evidence: &Evidence,
-    pp: &PlatformPlan,
-    item: &PlanItem,
-    url: &str,
-    phase: &str,
-    value: Option<&str>,
-    redact: bool,
-) {
-    save_record(evidence, pp, item, url, phase, value, None, redact);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn save_record(
-    evidence: &Evidence,
-    pp: &PlatformPlan,
-    item: &PlanItem,
-    url: &str,
-    phase: &str,
-    value: Option<&str>,
-    png: Option<&[u8]>,
-    redact: bool,
-) {
     let locator = control(item).map(|m| m.to_string()).unwrap_or_default();
-    let url = if redact {
-        url.split(['?', '#']).next().unwrap_or(url)
+    let url = if options.redact {
+        shot.url.split(['?', '#']).next().unwrap_or(shot.url)
     } else {
-        url
+        shot.url
     };
     let subject = Subject {
         platform: &pp.platform.id,
@@ -390,7 +372,7 @@ fn save_record(
         url,
         locator: &locator,
     };
-    if let Err(e) = evidence.record(&subject, phase, value, png) {
+    if let Err(e) = evidence.record(&subject, shot.phase, shot.value, png.as_deref()) {
         tracing::warn!(
             "could not save evidence for {}.{}: {e:#}",
             pp.platform.id,

@@ -7,19 +7,45 @@ use crate::support::{finding, json, require_chromium, Env, Replica};
 
 const X_SETTINGS: [&str; 3] = ["grok-training", "personalized-ads", "business-partner-sharing"];
 
+/// Runs `apply PLATFORM --yes --format json` against the replica; returns the
+/// exit code, the report and stderr.
+fn apply_json(
+    env: &Env,
+    replica: &Replica,
+    platform: &str,
+    extra: &[&str],
+) -> (Option<i32>, serde_json::Value, String) {
+    let output = env
+        .cmd()
+        .args(["apply", platform, "--yes", "--format", "json"])
+        .args(extra)
+        .args(replica.base_url_args(&[platform]))
+        .output()
+        .expect("run privaudit");
+    (
+        output.status.code(),
+        json(&output.stdout),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The X replica with one more line in its manifest (`refuse = […]`, `drop = […]`).
+fn x_replica_with(manifest_line: &str) -> Replica {
+    let line = manifest_line.to_string();
+    Replica::start_modified(move |root| {
+        let manifest = root.join("x/replica.toml");
+        let text = std::fs::read_to_string(&manifest).expect("manifest");
+        std::fs::write(&manifest, text.replace("[state]", &format!("{line}\n\n[state]"))).expect("write manifest");
+    })
+}
+
 #[test]
 fn apply_fixes_drift_and_the_server_keeps_the_change() {
     require_chromium();
     let env = Env::new();
     let replica = Replica::start();
-    let output = env
-        .cmd()
-        .args(["apply", "x", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["x"]))
-        .output()
-        .unwrap();
-    let report = json(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let (code, report, stderr) = apply_json(&env, &replica, "x", &[]);
+    assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(report["command"], "apply");
     for key in X_SETTINGS {
         let f = finding(&report, &format!("x.{key}"));
@@ -32,35 +58,23 @@ fn apply_fixes_drift_and_the_server_keeps_the_change() {
             "server still has {key} on"
         );
     }
-    assert!(String::from_utf8_lossy(&output.stderr).contains("Plan: 3 changes"));
+    assert!(stderr.contains("Plan: 3 changes"));
 
     // Idempotent: nothing left to change, nothing touched, exit 0.
-    let again = env
-        .cmd()
-        .args(["apply", "x", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["x"]))
-        .output()
-        .unwrap();
-    let report = json(&again.stdout);
-    assert_eq!(again.status.code(), Some(0), "{report:#}");
+    let (again_code, report, again_stderr) = apply_json(&env, &replica, "x", &[]);
+    assert_eq!(again_code, Some(0), "{report:#}");
     for key in X_SETTINGS {
         assert_eq!(finding(&report, &format!("x.{key}"))["status"], "ok");
     }
-    assert!(String::from_utf8_lossy(&again.stderr).contains("Nothing to change"));
+    assert!(again_stderr.contains("Nothing to change"));
 }
 
 #[test]
 fn a_change_behind_a_confirmation_dialog_is_applied() {
     require_chromium();
     let replica = Replica::start();
-    let output = Env::new()
-        .cmd()
-        .args(["apply", "instagram", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["instagram"]))
-        .output()
-        .unwrap();
-    let report = json(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let (code, report, _) = apply_json(&Env::new(), &replica, "instagram", &[]);
+    assert_eq!(code, Some(0), "{report:#}");
     let f = finding(&report, "instagram.off-meta-future-activity");
     assert_eq!(f["status"], "fixed", "{f:#}");
     assert_eq!(
@@ -75,13 +89,8 @@ fn a_change_behind_a_confirmation_dialog_is_applied() {
 fn a_lazily_loaded_switch_is_applied() {
     require_chromium();
     let replica = Replica::start();
-    let output = Env::new()
-        .cmd()
-        .args(["apply", "linkedin", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["linkedin"]))
-        .output()
-        .unwrap();
-    let report = json(&output.stdout);
+    let (code, report, _) = apply_json(&Env::new(), &replica, "linkedin", &[]);
+    assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(
         finding(&report, "linkedin.generative-ai-data")["status"],
         "fixed",
@@ -96,23 +105,9 @@ fn a_lazily_loaded_switch_is_applied() {
 #[test]
 fn a_change_the_server_refuses_is_failed_and_exits_one() {
     require_chromium();
-    let replica = Replica::start_modified(|root| {
-        let manifest = root.join("x/replica.toml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        std::fs::write(
-            &manifest,
-            text.replace("[state]", "refuse = [\"business-partner-sharing\"]\n\n[state]"),
-        )
-        .unwrap();
-    });
-    let output = Env::new()
-        .cmd()
-        .args(["apply", "x", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["x"]))
-        .output()
-        .unwrap();
-    let report = json(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let replica = x_replica_with("refuse = [\"business-partner-sharing\"]");
+    let (code, report, _) = apply_json(&Env::new(), &replica, "x", &[]);
+    assert_eq!(code, Some(1), "{report:#}");
     let refused = finding(&report, "x.business-partner-sharing");
     assert_eq!(refused["status"], "failed", "{refused:#}");
     assert_eq!(refused["current"], "on");
@@ -168,23 +163,9 @@ fn without_a_terminal_apply_refuses_unless_told_yes() {
 #[test]
 fn a_change_the_server_silently_drops_is_failed_not_fixed() {
     require_chromium();
-    let replica = Replica::start_modified(|root| {
-        let manifest = root.join("x/replica.toml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        std::fs::write(
-            &manifest,
-            text.replace("[state]", "drop = [\"personalized-ads\"]\n\n[state]"),
-        )
-        .unwrap();
-    });
-    let output = Env::new()
-        .cmd()
-        .args(["apply", "x", "--yes", "--format", "json"])
-        .args(replica.base_url_args(&["x"]))
-        .output()
-        .unwrap();
-    let report = json(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let replica = x_replica_with("drop = [\"personalized-ads\"]");
+    let (code, report, _) = apply_json(&Env::new(), &replica, "x", &[]);
+    assert_eq!(code, Some(1), "{report:#}");
     let dropped = finding(&report, "x.personalized-ads");
     assert_eq!(dropped["status"], "failed", "{dropped:#}");
     assert_eq!(dropped["previous"], "on");
