@@ -95,9 +95,14 @@ impl Browser {
         let config = builder
             .build()
             .map_err(|e| anyhow!("invalid browser configuration: {e}"))?;
-        let (inner, mut events) = chromiumoxide::Browser::launch(config)
-            .await
-            .with_context(|| format!("could not start {}", options.executable.display()))?;
+        let (inner, mut events) = match chromiumoxide::Browser::launch(config).await {
+            Ok(launched) => launched,
+            Err(e) => {
+                // A half-started Chromium may have left helpers behind.
+                reap::reap(&profile_dir, Duration::from_secs(2)).await;
+                return Err(e).with_context(|| format!("could not start {}", options.executable.display()));
+            }
+        };
         // The handler must be polled for anything to happen over CDP. When the
         // connection breaks (Chromium crashed or was killed), pending commands
         // would otherwise wait for their timeout: tell every tab at once.

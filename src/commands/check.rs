@@ -170,13 +170,16 @@ async fn read_in_browser(
     // Signal handlers go in before Chromium starts: a Ctrl-C that killed us
     // between launch and audit would leave the browser running.
     let mut interrupts = Interrupts::install();
-    let browser = tokio::select! {
-        launched = Browser::launch(launch) => match launched {
-            Ok(b) => b,
-            // Still a report: every setting says why it could not be read.
-            Err(e) => return Ok((audit::all_browser_items(plan, Status::Error, &format!("the browser did not start: {e:#}")), false)),
-        },
-        _ = interrupts.recv() => return Err(interrupted_failure()),
+    // The launch itself is not raced against an interrupt: dropping it half
+    // way would leave Chromium's helpers running. A Ctrl-C meanwhile is kept
+    // by the handler and acted on right after, with a proper shutdown.
+    let browser = match Browser::launch(launch).await {
+        Ok(b) => b,
+        // Still a report: every setting says why it could not be read.
+        Err(e) => {
+            let message = format!("the browser did not start: {e:#}");
+            return Ok((audit::all_browser_items(plan, Status::Error, &message), false));
+        }
     };
     let progress = progress_bar(ctx, plan.platforms.len() as u64);
     let done = |name: &str| {
