@@ -38,6 +38,11 @@ pub struct GlobalArgs {
     /// Chromium or Chrome binary to drive
     #[arg(long, global = true, env = "PRIVAUDIT_BROWSER", value_name = "PATH")]
     pub browser: Option<PathBuf>,
+    /// Use an existing browser over CDP instead of starting Chromium: a pool
+    /// (browserless, Selenium Grid 4) or `chromium --remote-debugging-port`
+    /// (ws://HOST:PORT/devtools/browser/ID, or http://HOST:PORT)
+    #[arg(long, global = true, env = "PRIVAUDIT_BROWSER_WS", value_name = "URL")]
+    pub browser_ws: Option<String>,
     /// Show the browser window instead of running headless
     #[arg(long, global = true, env = "PRIVAUDIT_HEADED")]
     pub headed: bool,

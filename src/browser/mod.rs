@@ -34,19 +34,65 @@ pub struct LaunchOptions {
     pub timeout: Duration,
 }
 
+/// Where the browser comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Start a local Chromium.
+    Launch(LaunchOptions),
+    /// Use an existing CDP endpoint (`ws://…/devtools/browser/…`, or an
+    /// `http://host:port` that answers `/json/version`): a browser pool or a
+    /// Chromium started elsewhere with `--remote-debugging-port`.
+    Remote { url: String, timeout: Duration },
+}
+
 pub struct Browser {
     inner: chromiumoxide::Browser,
     handler: JoinHandle<()>,
     /// Deleted when the browser is gone.
     _scratch_profile: Option<tempfile::TempDir>,
-    profile_dir: PathBuf,
+    /// The local profile directory; `None` for a remote browser, which is
+    /// neither closed nor reaped: it is not ours.
+    profile_dir: Option<PathBuf>,
     timeout: Duration,
     /// Turns true when the connection to Chromium is lost.
     gone: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Browser {
-    pub async fn launch(options: &LaunchOptions) -> anyhow::Result<Browser> {
+    pub async fn open(source: &Source) -> anyhow::Result<Browser> {
+        match source {
+            Source::Launch(options) => Browser::launch(options).await,
+            Source::Remote { url, timeout } => Browser::connect(url, *timeout).await,
+        }
+    }
+
+    async fn connect(url: &str, timeout: Duration) -> anyhow::Result<Browser> {
+        let config = chromiumoxide::handler::HandlerConfig {
+            request_timeout: timeout,
+            viewport: Some(Viewport {
+                width: 1280,
+                height: 900,
+                ..Viewport::default()
+            }),
+            ..Default::default()
+        };
+        let connecting = chromiumoxide::Browser::connect_with_config(url, config);
+        let (inner, events) = tokio::time::timeout(Duration::from_secs(30), connecting)
+            .await
+            .map_err(|_| anyhow!("no answer from the browser at {url} within 30 s"))?
+            .with_context(|| format!("could not connect to the browser at {url}"))?;
+        let (handler, gone) = drive(events);
+        Ok(Browser {
+            inner,
+            handler,
+            gone,
+            _scratch_profile: None,
+            profile_dir: None,
+            timeout,
+        })
+    }
+
+    async fn launch(options: &LaunchOptions) -> anyhow::Result<Browser> {
         let scratch = match &options.user_data_dir {
             Some(_) => None,
             None => Some(
@@ -95,7 +141,7 @@ impl Browser {
         let config = builder
             .build()
             .map_err(|e| anyhow!("invalid browser configuration: {e}"))?;
-        let (inner, mut events) = match chromiumoxide::Browser::launch(config).await {
+        let (inner, events) = match chromiumoxide::Browser::launch(config).await {
             Ok(launched) => launched,
             Err(e) => {
                 // A half-started Chromium may have left helpers behind.
@@ -103,28 +149,13 @@ impl Browser {
                 return Err(e).with_context(|| format!("could not start {}", options.executable.display()));
             }
         };
-        // The handler must be polled for anything to happen over CDP. When the
-        // connection breaks (Chromium crashed or was killed), pending commands
-        // would otherwise wait for their timeout: tell every tab at once.
-        let (gone_tx, gone) = tokio::sync::watch::channel(false);
-        let handler = tokio::spawn(async move {
-            while let Some(event) = events.next().await {
-                match event {
-                    Err(chromiumoxide::error::CdpError::InvalidMessage(..)) | Ok(()) => {}
-                    Err(e) => {
-                        tracing::warn!("lost the connection to the browser: {e}");
-                        break;
-                    }
-                }
-            }
-            let _ = gone_tx.send(true);
-        });
+        let (handler, gone) = drive(events);
         Ok(Browser {
             inner,
             handler,
             gone,
             _scratch_profile: scratch,
-            profile_dir,
+            profile_dir: Some(profile_dir),
             timeout: options.timeout,
         })
     }
@@ -155,15 +186,41 @@ impl Browser {
     }
 
     /// Closes Chromium and waits for it to exit, so no process outlives the run.
+    /// A remote browser is left running (its tabs are closed already).
     pub async fn shutdown(mut self) {
+        let Some(profile_dir) = self.profile_dir.take() else {
+            self.handler.abort();
+            return;
+        };
         let closed = tokio::time::timeout(Duration::from_secs(5), self.inner.close()).await;
         if !matches!(closed, Ok(Ok(_))) {
             let _ = self.inner.kill().await;
         }
         let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.wait()).await;
-        reap::reap(&self.profile_dir, Duration::from_secs(3)).await;
+        reap::reap(&profile_dir, Duration::from_secs(3)).await;
         self.handler.abort();
     }
+}
+
+/// Polls the CDP handler (nothing happens over CDP otherwise). When the
+/// connection breaks (Chromium crashed, was killed, or the pool dropped us),
+/// pending commands would wait for their timeout: the returned flag tells
+/// every tab at once.
+fn drive(mut events: chromiumoxide::Handler) -> (JoinHandle<()>, tokio::sync::watch::Receiver<bool>) {
+    let (gone_tx, gone) = tokio::sync::watch::channel(false);
+    let handler = tokio::spawn(async move {
+        while let Some(event) = events.next().await {
+            match event {
+                Err(chromiumoxide::error::CdpError::InvalidMessage(..)) | Ok(()) => {}
+                Err(e) => {
+                    tracing::warn!("lost the connection to the browser: {e}");
+                    break;
+                }
+            }
+        }
+        let _ = gone_tx.send(true);
+    });
+    (handler, gone)
 }
 
 fn running_as_root() -> bool {

@@ -111,13 +111,30 @@ pub fn execute(
     let mut findings = audit::manual_findings(plan);
     let mut interrupted = false;
     if audit::needs_browser(plan) {
-        let executable = browser::find::find_browser(ctx.browser.as_deref())
-            .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
-        let launch = LaunchOptions {
-            executable,
-            headed: ctx.headed,
-            user_data_dir: browser_profile,
-            timeout: ctx.timeout,
+        let launch = match &ctx.browser_ws {
+            Some(url) => {
+                if browser_profile.is_some() {
+                    return Err(
+                        Failure::usage("--browser-profile and --browser-ws cannot be used together")
+                            .hint("a remote browser keeps its own profile: sign in there")
+                            .into(),
+                    );
+                }
+                browser::Source::Remote {
+                    url: url.clone(),
+                    timeout: ctx.timeout,
+                }
+            }
+            None => {
+                let executable = browser::find::find_browser(ctx.browser.as_deref())
+                    .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+                browser::Source::Launch(LaunchOptions {
+                    executable,
+                    headed: ctx.headed,
+                    user_data_dir: browser_profile,
+                    timeout: ctx.timeout,
+                })
+            }
         };
         let redact = evidence.is_some_and(|(_, redact)| redact);
         let evidence = match evidence.map(|(dir, _)| dir) {
@@ -163,7 +180,7 @@ pub fn execute(
 async fn read_in_browser(
     ctx: &Context,
     plan: &Plan,
-    launch: &LaunchOptions,
+    launch: &browser::Source,
     options: &AuditOptions,
     mode: Mode,
 ) -> anyhow::Result<(Vec<Finding>, bool)> {
@@ -173,11 +190,11 @@ async fn read_in_browser(
     // The launch itself is not raced against an interrupt: dropping it half
     // way would leave Chromium's helpers running. A Ctrl-C meanwhile is kept
     // by the handler and acted on right after, with a proper shutdown.
-    let browser = match Browser::launch(launch).await {
+    let browser = match Browser::open(launch).await {
         Ok(b) => b,
         // Still a report: every setting says why it could not be read.
         Err(e) => {
-            let message = format!("the browser did not start: {e:#}");
+            let message = format!("the browser is not available: {e:#}");
             return Ok((audit::all_browser_items(plan, Status::Error, &message), false));
         }
     };

@@ -9,4 +9,5 @@ mod cli;
 mod demo;
 mod evidence_e2e;
 mod profile;
+mod remote_e2e;
 mod rules;

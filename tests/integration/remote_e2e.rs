@@ -1,0 +1,117 @@
+//! `--browser-ws`: audit through a Chromium started separately, as a browser
+//! pool or a remote machine would provide it.
+
+use crate::support::{finding, json, require_chromium, Env, Replica};
+
+/// A Chromium started on its own with a DevTools port; killed on drop.
+struct Separate {
+    child: std::process::Child,
+    _profile: tempfile::TempDir,
+    port: String,
+    path: String,
+}
+
+impl Separate {
+    fn start() -> Separate {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let browser = privaudit::browser::find::find_browser(None).expect("chromium");
+        let child = std::process::Command::new(browser)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        // Chromium writes its port and browser path once it listens.
+        let file = profile.path().join("DevToolsActivePort");
+        let started = std::time::Instant::now();
+        let text = loop {
+            if let Ok(text) = std::fs::read_to_string(&file) {
+                if text.lines().count() >= 2 {
+                    break text;
+                }
+            }
+            assert!(
+                started.elapsed().as_secs() < 30,
+                "the separate Chromium never opened its DevTools port"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let mut lines = text.lines();
+        let port = lines.next().expect("port").to_string();
+        let path = lines.next().expect("path").to_string();
+        Separate {
+            child,
+            _profile: profile,
+            port,
+            path,
+        }
+    }
+}
+
+impl Drop for Separate {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn check_runs_in_a_separately_started_chromium_and_leaves_it_running() {
+    require_chromium();
+    let mut separate = Separate::start();
+    let replica = Replica::start();
+    for endpoint in [
+        format!("ws://127.0.0.1:{}{}", separate.port, separate.path),
+        format!("http://127.0.0.1:{}", separate.port),
+    ] {
+        let output = Env::new()
+            .cmd()
+            .args(["check", "x", "--format", "json", "--browser-ws", &endpoint])
+            .args(replica.base_url_args(&["x"]))
+            .output()
+            .unwrap();
+        let report = json(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "via {endpoint}: {report:#}");
+        assert_eq!(finding(&report, "x.grok-training")["status"], "drift");
+        assert!(
+            separate.child.try_wait().unwrap().is_none(),
+            "privaudit closed a browser it did not start"
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_error_per_setting() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let output = Env::new()
+        .cmd()
+        .args([
+            "check",
+            "x",
+            "--format",
+            "json",
+            "--browser-ws",
+            &format!("ws://127.0.0.1:{port}/devtools/browser/x"),
+        ])
+        .output()
+        .unwrap();
+    let report = json(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{report:#}");
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "error");
+    assert!(
+        grok["message"].as_str().unwrap().contains("could not connect"),
+        "{grok:#}"
+    );
+}
