@@ -102,6 +102,8 @@ impl Manifest {
 #[derive(Debug, Default)]
 pub struct ReplicaState {
     signed_out: BTreeMap<String, bool>,
+    /// Every path requested, in order, so tests can see what a browser fetched.
+    requests: Vec<String>,
     /// Platforms whose initial values were loaded from their manifest.
     loaded: std::collections::BTreeSet<String>,
     values: BTreeMap<(String, String), String>,
@@ -177,6 +179,11 @@ impl ReplicaServer {
         }
     }
 
+    /// Every path requested so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.state.lock().map(|s| s.requests.clone()).unwrap_or_default()
+    }
+
     /// A setting's current server-side value, as a page would show it.
     pub fn state(&self, platform: &str, key: &str) -> Option<String> {
         let mut s = self.state.lock().ok()?;
@@ -199,6 +206,9 @@ impl ReplicaServer {
 }
 
 async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
+    if let Ok(mut state) = app.state.lock() {
+        state.requests.push(format!("/{path}"));
+    }
     let path = path.trim_end_matches('/');
     let (platform, page) = path.split_once('/').unwrap_or((path, ""));
     let signed_out = app
@@ -314,6 +324,8 @@ fn content_type(path: &str) -> &'static str {
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
         Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
         Some("json") => "application/json",
         _ => "application/octet-stream",
     }

@@ -317,6 +317,11 @@ pub(super) fn allowed(pp: &PlatformPlan) -> Allowed {
         extra_origin: (pp.base_url != pp.platform.base_url)
             .then(|| url::Url::parse(&pp.base_url).ok().map(|u| u.origin()))
             .flatten(),
+        blocked_types: ["image", "media", "font"]
+            .into_iter()
+            .filter(|kind| !pp.platform.allow_resources.iter().any(|a| a == kind))
+            .filter_map(crate::browser::guard::resource_type)
+            .collect(),
     }
 }
 

@@ -21,6 +21,36 @@ pub struct Allowed {
     pub domains: Vec<String>,
     /// An overridden base URL's origin (a replica, a mirror), allowed as is.
     pub extra_origin: Option<url::Origin>,
+    /// Kinds of subresource an audit never needs (images, media, fonts),
+    /// refused before they are fetched unless the rule allows them.
+    pub blocked_types: Vec<ResourceType>,
+}
+
+/// Hosts that only track or measure: an audit never needs them, and the
+/// user's settings pages should not report the audit to them.
+const TRACKERS: &[&str] = &[
+    "google-analytics.com",
+    "googletagmanager.com",
+    "doubleclick.net",
+    "googleadservices.com",
+    "connect.facebook.net",
+    "analytics.twitter.com",
+    "ads-twitter.com",
+    "px.ads.linkedin.com",
+    "snap.licdn.com",
+    "bat.bing.com",
+    "hotjar.com",
+    "scorecardresearch.com",
+];
+
+/// The resource kinds a rule may allow again with `allow_resources`.
+pub fn resource_type(name: &str) -> Option<ResourceType> {
+    match name {
+        "image" => Some(ResourceType::Image),
+        "media" => Some(ResourceType::Media),
+        "font" => Some(ResourceType::Font),
+        _ => None,
+    }
 }
 
 impl Allowed {
@@ -41,29 +71,51 @@ impl Allowed {
 /// The first URL the guard refused in a tab, if any.
 pub type Violation = Arc<Mutex<Option<String>>>;
 
-/// Starts intercepting document requests on `page`. Must run before the first
+/// Starts intercepting on `page`: every document request (checked against
+/// the domains), and the requests an audit never needs (refused). Only those
+/// are paused; everything else loads untouched. Must run before the first
 /// navigation.
 pub async fn install(page: &Page, allowed: Allowed) -> chromiumoxide::error::Result<Violation> {
     let violation: Violation = Arc::new(Mutex::new(None));
     let mut paused = page.event_listener::<EventRequestPaused>().await?;
-    page.execute(
-        EnableParams::builder()
-            .pattern(
-                RequestPattern::builder()
-                    .url_pattern("*")
-                    .resource_type(ResourceType::Document)
-                    .request_stage(RequestStage::Request)
-                    .build(),
-            )
-            .build(),
-    )
-    .await?;
+    let pattern = |url: &str, kind: Option<ResourceType>| {
+        let mut p = RequestPattern::builder()
+            .url_pattern(url)
+            .request_stage(RequestStage::Request);
+        if let Some(kind) = kind {
+            p = p.resource_type(kind);
+        }
+        p.build()
+    };
+    let mut patterns = vec![pattern("*", Some(ResourceType::Document))];
+    patterns.extend(
+        allowed
+            .blocked_types
+            .iter()
+            .map(|kind| pattern("*", Some(kind.clone()))),
+    );
+    patterns.extend(TRACKERS.iter().map(|host| pattern(&format!("*://*{host}/*"), None)));
+    page.execute(EnableParams::builder().patterns(patterns).build()).await?;
     let page = page.clone();
     let record = violation.clone();
     tokio::spawn(async move {
         while let Some(event) = paused.next().await {
             let url = &event.request.url;
-            let result = if allowed.allows(url) {
+            let document = event.resource_type == ResourceType::Document;
+            let tracker = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .is_some_and(|h| TRACKERS.iter().any(|t| h == *t || h.ends_with(&format!(".{t}"))));
+            let result = if !document || tracker {
+                // Not needed for an audit: refused quietly, before any byte is fetched.
+                tracing::debug!(url = %url, "blocked a request an audit does not need");
+                page.execute(FailRequestParams::new(
+                    event.request_id.clone(),
+                    ErrorReason::BlockedByClient,
+                ))
+                .await
+                .map(|_| ())
+            } else if allowed.allows(url) {
                 page.execute(ContinueRequestParams::new(event.request_id.clone()))
                     .await
                     .map(|_| ())
@@ -96,6 +148,7 @@ mod tests {
         Allowed {
             domains: vec!["x.com".into(), "*.linkedin.com".into()],
             extra_origin: extra.map(|u| url::Url::parse(u).unwrap().origin()),
+            blocked_types: Vec::new(),
         }
     }
 

@@ -391,17 +391,8 @@ impl Tab {
     /// Waits until the page has had no request in flight for a moment, so a
     /// change the page is still sending is not cut off by the next reload.
     pub async fn settle(&self, deadline: std::time::Instant) {
-        let quiet = Duration::from_millis(300);
-        let mut idle_since: Option<std::time::Instant> = None;
-        while std::time::Instant::now() < deadline {
-            if network::count(&self.in_flight) == 0 {
-                let since = *idle_since.get_or_insert_with(std::time::Instant::now);
-                if since.elapsed() >= quiet {
-                    return;
-                }
-            } else {
-                idle_since = None;
-            }
+        let since = std::time::Instant::now();
+        while std::time::Instant::now() < deadline && !network::settled(&self.in_flight, since) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -126,6 +126,19 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         check_https_url(file, url, "policy URL", &mut out);
     }
     check_verified(file, &platform.verified, today, &mut out);
+    for kind in &platform.allow_resources {
+        if !["image", "media", "font"].contains(&kind.get_ref().as_str()) {
+            out.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    file,
+                    kind.span(),
+                    format!("`{}` is not a resource kind privaudit blocks", kind.get_ref()),
+                )
+                .help("use \"image\", \"media\" or \"font\""),
+            );
+        }
+    }
     for selector in &platform.redact {
         if selector.get_ref().trim().is_empty() {
             out.push(

@@ -281,6 +281,7 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
         policy_urls: p.policy_urls.iter().map(|u| u.get_ref().clone()).collect(),
         verified: p.verified.get_ref().clone(),
         redact: p.redact.iter().map(|r| r.get_ref().clone()).collect(),
+        allow_resources: p.allow_resources.iter().map(|r| r.get_ref().clone()).collect(),
         login,
         settings,
         origin,

@@ -25,6 +25,8 @@ pub struct PlatformRules {
     pub verified: String,
     /// CSS selectors of what shows the account's identity (see `--redact`).
     pub redact: Vec<String>,
+    /// Resource kinds this platform needs loaded (image, media, font).
+    pub allow_resources: Vec<String>,
     pub login: Option<LoginProbe>,
     pub settings: Vec<Arc<SettingRule>>,
     /// Where the rule came from, for `rules list` and error messages.

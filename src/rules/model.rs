@@ -35,6 +35,10 @@ pub struct Platform {
     /// `--redact` blurs them before any evidence screenshot.
     #[serde(default)]
     pub redact: Vec<Spanned<String>>,
+    /// Resource kinds privaudit normally refuses (image, media, font) that
+    /// this platform's pages need to show their controls.
+    #[serde(default)]
+    pub allow_resources: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
 

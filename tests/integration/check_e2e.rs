@@ -396,3 +396,48 @@ fn a_browser_killed_mid_run_is_reported_as_error() {
     let grok = finding(&report, "x.grok-training");
     assert_eq!(grok["status"], "error", "{grok:#}");
 }
+
+/// Images, media and fonts are refused before they are fetched (an audit
+/// never needs them) unless the rule allows them.
+#[test]
+fn images_and_fonts_are_not_fetched_unless_the_rule_allows_them() {
+    require_chromium();
+    let replica = Replica::start();
+    Env::new()
+        .cmd()
+        .args(["check", "x"])
+        .args(replica.base_url_args(&["x"]))
+        .assert()
+        .code(1);
+    let requests = replica.server.requests();
+    assert!(
+        requests.iter().any(|r| r.ends_with("/x/settings/grok_settings")),
+        "{requests:?}"
+    );
+    assert!(
+        requests.iter().any(|r| r.ends_with("/x/style.css")),
+        "stylesheets still load: {requests:?}"
+    );
+    assert!(
+        !requests.iter().any(|r| r.ends_with(".png") || r.ends_with(".woff2")),
+        "{requests:?}"
+    );
+
+    // The same run with images allowed by the rule fetches the avatar.
+    let rules = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::support::repo().join("rules/x.toml"))
+        .unwrap()
+        .replacen("verified = ", "allow_resources = [\"image\"]\nverified = ", 1);
+    std::fs::write(rules.path().join("x.toml"), text).unwrap();
+    let replica = Replica::start();
+    Env::new()
+        .cmd()
+        .args(["check", "x", "--rules"])
+        .arg(rules.path())
+        .args(replica.base_url_args(&["x"]))
+        .assert()
+        .code(1);
+    let requests = replica.server.requests();
+    assert!(requests.iter().any(|r| r.ends_with("/x/avatar.png")), "{requests:?}");
+    assert!(!requests.iter().any(|r| r.ends_with(".woff2")), "{requests:?}");
+}
