@@ -220,15 +220,13 @@ fn ctrl_c_during_apply_reports_what_was_done() {
     );
     std::fs::write(rules.path().join("x.toml"), text).unwrap();
     let env = Env::new();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
-        .env("PRIVAUDIT_CONFIG", env.config.path())
-        .args(["apply", "x", "--yes", "--format", "json", "--timeout", "8", "--rules"])
-        .arg(rules.path())
-        .args(replica.base_url_args(&["x"]))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut args: Vec<String> = ["apply", "x", "--yes", "--format", "json", "--timeout", "8", "--rules"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    args.push(rules.path().display().to_string());
+    args.extend(replica.base_url_args(&["x"]));
+    let child = env.spawn(&args);
     let started = std::time::Instant::now();
     while replica.server.state("x", "personalized-ads").as_deref() != Some("off") {
         assert!(
@@ -237,11 +235,7 @@ fn ctrl_c_during_apply_reports_what_was_done() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    crate::support::signal(child.id(), "-INT");
     let output = child.wait_with_output().unwrap();
     let report = json(&output.stdout);
     assert_eq!(output.status.code(), Some(130), "{report:#}");

@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{edit_file, finding, json, processes_mentioning, require_chromium, Env, Replica};
+use crate::support::{edit_file, finding, json, processes_mentioning, require_chromium, signal, Env, Replica};
 
 const ALL: [&str; 3] = ["x", "linkedin", "instagram"];
 
@@ -271,16 +271,17 @@ fn ctrl_c_closes_the_browser_and_exits_130() {
     });
     let profile = tempfile::tempdir().unwrap();
     let marker = profile.path().to_string_lossy().to_string();
-    let binary = assert_cmd::cargo::cargo_bin("privaudit");
     let env = Env::new();
-    let mut child = std::process::Command::new(binary)
-        .env("PRIVAUDIT_CONFIG", env.config.path())
-        .args(["check", "x", "--timeout", "60", "--browser-profile", &marker])
-        .args(replica.base_url_args(&["x"]))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut args = vec![
+        "check".to_string(),
+        "x".into(),
+        "--timeout".into(),
+        "60".into(),
+        "--browser-profile".into(),
+        marker.clone(),
+    ];
+    args.extend(replica.base_url_args(&["x"]));
+    let mut child = env.spawn(&args);
     // Wait (bounded) until Chromium is up, then interrupt.
     let started = std::time::Instant::now();
     while processes_mentioning(&marker).is_empty() {
@@ -288,11 +289,7 @@ fn ctrl_c_closes_the_browser_and_exits_130() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    signal(child.id(), "-INT");
     let code = child.wait().unwrap().code();
     assert_eq!(code, Some(130));
     assert_eq!(
@@ -348,23 +345,21 @@ fn a_browser_killed_mid_run_is_reported_as_error() {
     let profile = tempfile::tempdir().unwrap();
     let marker = profile.path().to_string_lossy().to_string();
     let env = Env::new();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
-        .env("PRIVAUDIT_CONFIG", env.config.path())
-        .args([
-            "check",
-            "x",
-            "--timeout",
-            "120",
-            "--format",
-            "json",
-            "--browser-profile",
-            &marker,
-        ])
-        .args(replica.base_url_args(&["x"]))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut args: Vec<String> = [
+        "check",
+        "x",
+        "--timeout",
+        "120",
+        "--format",
+        "json",
+        "--browser-profile",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    args.push(marker.clone());
+    args.extend(replica.base_url_args(&["x"]));
+    let child = env.spawn(&args);
     let started = std::time::Instant::now();
     // The browser process has --user-data-dir but no --type= (renderers, GPU
     // and utility processes have one; privaudit itself has neither).
@@ -381,11 +376,7 @@ fn a_browser_killed_mid_run_is_reported_as_error() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(std::process::Command::new("kill")
-        .args(["-KILL", &browser_pid.to_string()])
-        .status()
-        .unwrap()
-        .success());
+    signal(browser_pid, "-KILL");
     let output = child.wait_with_output().unwrap();
     assert!(
         started.elapsed().as_secs() < 60,

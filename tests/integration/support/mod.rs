@@ -43,6 +43,23 @@ impl Env {
         cmd
     }
 
+    /// The binary as a child process, for tests that signal or kill it;
+    /// stdout and stderr are piped.
+    pub fn spawn<I, S>(&self, args: I) -> std::process::Child
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
+            .env("PRIVAUDIT_CONFIG", self.config.path())
+            .env("NO_COLOR", "1")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start privaudit")
+    }
+
     pub fn write_profile(&self, text: &str) -> PathBuf {
         let path = self.config.path().join("profile.toml");
         std::fs::write(&path, text).expect("write profile");
@@ -138,6 +155,15 @@ pub fn finding<'a>(report: &'a serde_json::Value, key: &str) -> &'a serde_json::
         .iter()
         .find(|f| f["platform"] == platform && f["setting"] == setting)
         .unwrap_or_else(|| panic!("no finding for {key} in {report:#}"))
+}
+
+/// Sends `signal` (e.g. "-INT") to a process, as a person or cron would.
+pub fn signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill {signal} {pid} failed");
 }
 
 /// Chromium processes whose command line mentions `marker`.
