@@ -7,6 +7,7 @@ mod apply_e2e;
 mod check_e2e;
 mod cli;
 mod demo;
+mod docs;
 mod evidence_e2e;
 mod profile;
 mod remote_e2e;
