@@ -15,7 +15,7 @@ fn ci_runs_the_readme_test_command() {
     assert_eq!(
         ci.lines()
             .filter(|l| !l.trim_start().starts_with('#'))
-            .last()
+            .next_back()
             .map(str::trim),
         Some(command)
     );
@@ -49,9 +49,9 @@ fn every_command_is_in_the_readme() {
 fn every_lint_code_is_in_the_readme() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let mut missing = Vec::new();
+    let codes = regex::Regex::new(r#"Diagnostic::(?:error|warning)\(\s*"([a-z-]+)""#).unwrap();
     for file in ["src/rules/lint.rs", "src/rules/load.rs", "src/diag.rs"] {
         let source = std::fs::read_to_string(repo().join(file)).unwrap();
-        let codes = regex::Regex::new(r#"Diagnostic::(?:error|warning)\(\s*"([a-z-]+)""#).unwrap();
         for cap in codes.captures_iter(&source) {
             if !readme.contains(&format!("`{}`", &cap[1])) {
                 missing.push(cap[1].to_string());
