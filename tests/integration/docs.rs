@@ -13,10 +13,7 @@ fn ci_runs_the_readme_test_command() {
         "README no longer gives `{command}`"
     );
     assert_eq!(
-        ci.lines()
-            .filter(|l| !l.trim_start().starts_with('#'))
-            .next_back()
-            .map(str::trim),
+        ci.lines().rfind(|l| !l.trim_start().starts_with('#')).map(str::trim),
         Some(command)
     );
 }
