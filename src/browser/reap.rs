@@ -21,6 +21,12 @@ pub async fn reap(dir: &Path, grace: Duration) {
                 tracing::debug!(pid, "killing a Chromium helper that outlived the browser");
                 let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL);
             }
+            // A killed process lingers until the kernel has torn it down;
+            // return only once it is gone (bounded).
+            let killed = Instant::now();
+            while !processes_with(&marker).is_empty() && killed.elapsed() < Duration::from_secs(2) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

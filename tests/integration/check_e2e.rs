@@ -232,7 +232,7 @@ fn table_output_lists_findings_and_a_summary() {
         .assert()
         .code(1)
         .stdout(
-            predicate::str::contains("Allow your posts")
+            predicate::str::contains("Allow your public data")
                 .and(predicate::str::contains("drift"))
                 .and(predicate::str::is_match(r"1 platform, \d+ settings: .*drift").unwrap()),
         )
