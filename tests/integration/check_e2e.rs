@@ -261,14 +261,7 @@ fn no_chromium_process_outlives_a_run() {
 #[test]
 fn ctrl_c_closes_the_browser_and_exits_130() {
     require_chromium();
-    let replica = Replica::start_modified(|root| {
-        // A label that never appears keeps the run waiting until we interrupt it.
-        edit_file(
-            &root.join("x/settings/grok_settings.html"),
-            "to be used for training and fine-tuning",
-            "(renamed)",
-        );
-    });
+    let replica = stalled_x_replica();
     let profile = tempfile::tempdir().unwrap();
     let marker = profile.path().to_string_lossy().to_string();
     let env = Env::new();
@@ -351,13 +344,7 @@ fn a_css_locator_reads_the_same_control() {
 #[test]
 fn a_browser_killed_mid_run_is_reported_as_error() {
     require_chromium();
-    let replica = Replica::start_modified(|root| {
-        edit_file(
-            &root.join("x/settings/grok_settings.html"),
-            "to be used for training and fine-tuning",
-            "(renamed)",
-        );
-    });
+    let replica = stalled_x_replica();
     let profile = tempfile::tempdir().unwrap();
     let marker = profile.path().to_string_lossy().to_string();
     let env = Env::new();
@@ -447,4 +434,16 @@ fn images_and_fonts_are_not_fetched_unless_the_rule_allows_them() {
     let requests = replica.server.requests();
     assert!(requests.iter().any(|r| r.ends_with("/x/avatar.png")), "{requests:?}");
     assert!(!requests.iter().any(|r| r.ends_with(".woff2")), "{requests:?}");
+}
+
+/// An X replica whose Grok label never matches, so a run waits on it until it
+/// is interrupted or its browser dies.
+fn stalled_x_replica() -> Replica {
+    Replica::start_modified(|root| {
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "to be used for training and fine-tuning",
+            "(renamed)",
+        );
+    })
 }
