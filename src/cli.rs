@@ -67,6 +67,12 @@ pub struct GlobalArgs {
     /// No colours (also: the NO_COLOR environment variable)
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Data directory (history, sessions) [default: the platform's data dir]
+    #[arg(long, global = true, env = "PRIVAUDIT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Seconds to wait for another privaudit run to finish before giving up
+    #[arg(long, global = true, env = "PRIVAUDIT_LOCK_WAIT", value_name = "S", default_value_t = 10)]
+    pub lock_wait: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +89,41 @@ pub enum Command {
     /// Create or show your profile (the values you want)
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// The recorded runs: a timeline per setting
+    History(HistoryArgs),
+    /// Watch the platforms' privacy policies for changes
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this platform
+    pub platform: Option<String>,
+    /// Only runs from this day on (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Fetch the policy pages, store new versions, print what changed as a diff
+    Check {
+        /// Platforms whose policies to fetch (default: all)
+        #[arg(value_name = "PLATFORM")]
+        platforms: Vec<String>,
+        /// Fetch this URL instead of PLATFORM's policy pages (repeatable)
+        #[arg(long = "policy-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+        policy_urls: Vec<(String, String)>,
+        #[command(flatten)]
+        notify: NotifyArgs,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date like 2026-11-24"))
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +158,30 @@ pub struct CheckArgs {
     /// navigation is then allowed to exactly that origin (repeatable)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
     pub base_urls: Vec<(String, String)>,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+    /// Do not record this run in the history
+    #[arg(long)]
+    pub no_history: bool,
+    /// Also fetch the platforms' policy pages and report what changed
+    #[arg(long)]
+    pub with_policy: bool,
+}
+
+/// Where to send an alert when something changed since the last run.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NotifyArgs {
+    /// Send an alert to this webhook (repeatable): generic JSON, or Slack,
+    /// Discord and ntfy recognised by host; prefix `slack:`, `discord:`,
+    /// `ntfy:` or `json:` to choose
+    #[arg(long = "notify", value_name = "URL", env = "PRIVAUDIT_NOTIFY", value_delimiter = ' ')]
+    pub urls: Vec<String>,
+    /// Run this shell command with the alert on stdin (e.g. "mail -s privaudit me")
+    #[arg(long, value_name = "CMD", env = "PRIVAUDIT_NOTIFY_CMD")]
+    pub notify_cmd: Option<String>,
+    /// Alert after every run, not only when something changed
+    #[arg(long)]
+    pub notify_always: bool,
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +227,19 @@ pub enum RulesCommand {
     },
     /// Every setting of one platform, with locations and sources
     Show { platform: String },
+    /// Run each rule against its replica in Chromium: signed-in probe,
+    /// locate, read, apply, re-read, signed-out session
+    Test {
+        /// Platforms to test (default: every platform in use)
+        #[arg(value_name = "PLATFORM")]
+        platforms: Vec<String>,
+        /// Serve replicas from this folder instead of the built-in ones
+        /// (e.g. tests/replicas while writing a new one)
+        #[arg(long, value_name = "DIR")]
+        replicas: Option<PathBuf>,
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,9 @@ use crate::cli::GlobalArgs;
 #[derive(Debug, Clone)]
 pub struct Context {
     pub config_dir: PathBuf,
+    /// History, sessions and the run lock (private: 0700).
+    pub data_dir: PathBuf,
+    pub lock_wait: Duration,
     pub extra_rules: Vec<PathBuf>,
     pub browser: Option<PathBuf>,
     pub browser_ws: Option<String>,
@@ -30,6 +33,8 @@ impl Context {
         let stderr_is_terminal = std::io::stderr().is_terminal();
         Context {
             config_dir: args.config.clone().unwrap_or_else(default_config_dir),
+            data_dir: args.data_dir.clone().unwrap_or_else(default_data_dir),
+            lock_wait: Duration::from_secs(args.lock_wait),
             extra_rules: args.rules.clone(),
             browser: args.browser.clone(),
             browser_ws: args.browser_ws.clone(),
@@ -66,4 +71,10 @@ fn default_config_dir() -> PathBuf {
     directories::ProjectDirs::from("", "", "privaudit")
         .map(|d| d.config_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from(".privaudit"))
+}
+
+fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "privaudit")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".privaudit/data"))
 }

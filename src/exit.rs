@@ -23,13 +23,30 @@ impl Exit {
     pub fn for_findings(findings: &[Finding]) -> Exit {
         if findings
             .iter()
-            .any(|f| matches!(f.status, Status::Drift | Status::Failed))
+            .any(|f| matches!(f.status, Status::Drift | Status::ReEnabled | Status::Failed))
         {
             Exit::Drift
         } else if findings.iter().any(|f| f.status.is_incomplete()) {
             Exit::Incomplete
         } else {
             Exit::Ok
+        }
+    }
+
+    /// The exit code for two outcomes of one run: an interrupt wins, then
+    /// news the user can act on (drift), then incompleteness.
+    pub fn max_with(self, other: Exit) -> Exit {
+        let rank = |e: Exit| match e {
+            Exit::Interrupted => 4,
+            Exit::Usage => 3,
+            Exit::Drift => 2,
+            Exit::Incomplete => 1,
+            Exit::Ok => 0,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
         }
     }
 
@@ -64,6 +81,7 @@ mod tests {
             message: None,
             steps: vec![],
             source: String::new(),
+            transition: None,
         }
     }
 

@@ -12,6 +12,10 @@ pub mod evidence;
 pub mod exit;
 pub mod failure;
 pub mod fsutil;
+pub mod history;
+pub mod lock;
+pub mod notify;
+pub mod policy;
 pub mod output;
 pub mod plan;
 pub mod profile;
@@ -49,6 +53,8 @@ where
         Command::Demo(args) => commands::demo::run(&ctx, args),
         Command::Rules(cmd) => commands::rules::run(&ctx, cmd),
         Command::Profile(cmd) => commands::profile::run(&ctx, cmd),
+        Command::History(args) => commands::history::run(&ctx, args),
+        Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -23,6 +23,9 @@ pub enum Status {
     Manual,
     /// The rule did not match the page: the platform changed, the rule is stale.
     Unreadable,
+    /// Was private at the last run and is not now: a platform update (or
+    /// someone) switched it back. Only `check` reports it; it counts as drift.
+    ReEnabled,
     /// The browser session is not signed in to the platform.
     LoginRequired,
     /// The platform could not be audited (site down, HTTP error, navigation
@@ -38,6 +41,7 @@ impl Status {
             Status::Fixed => "fixed",
             Status::Failed => "failed",
             Status::Manual => "manual",
+            Status::ReEnabled => "re-enabled",
             Status::Unreadable => "unreadable",
             Status::LoginRequired => "login-required",
             Status::Error => "error",
@@ -79,6 +83,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
     pub source: String,
+    /// What changed since the previous recorded run (see `history`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transition: Option<crate::history::Transition>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -87,6 +94,8 @@ pub struct Summary {
     pub settings: usize,
     pub ok: usize,
     pub drift: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub re_enabled: usize,
     pub fixed: usize,
     pub failed: usize,
     pub manual: usize,
@@ -111,6 +120,10 @@ pub struct Run {
     pub findings: Vec<Finding>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl Summary {
     pub fn of(findings: &[Finding]) -> Summary {
         let mut s = Summary {
@@ -124,6 +137,7 @@ impl Summary {
             match f.status {
                 Status::Ok => s.ok += 1,
                 Status::Drift => s.drift += 1,
+                Status::ReEnabled => s.re_enabled += 1,
                 Status::Fixed => s.fixed += 1,
                 Status::Failed => s.failed += 1,
                 Status::Manual => s.manual += 1,
@@ -140,6 +154,7 @@ impl Summary {
         let parts: Vec<String> = [
             (self.ok, "ok"),
             (self.drift, "drift"),
+            (self.re_enabled, "re-enabled"),
             (self.fixed, "fixed"),
             (self.failed, "failed"),
             (self.manual, "manual"),

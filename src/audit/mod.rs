@@ -124,5 +124,6 @@ pub(crate) fn finding(pp: &PlatformPlan, item: &PlanItem, status: Status) -> Fin
         message: None,
         steps: Vec::new(),
         source: item.setting.source.clone(),
+        transition: None,
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::check::{emit, run_mode, Mode};
+use super::check::{audit_and_report, Mode};
 use crate::cli::ApplyArgs;
 use crate::context::Context;
 use crate::exit::Exit;
@@ -22,10 +22,5 @@ pub fn run(ctx: &Context, args: ApplyArgs) -> anyhow::Result<Exit> {
         dry_run: args.dry_run,
         yes: args.yes,
     };
-    let run = run_mode(ctx, &args.check, mode)?;
-    emit(ctx, &run, args.check.output.format)?;
-    if run.interrupted {
-        return Ok(Exit::Interrupted);
-    }
-    Ok(Exit::for_findings(&run.findings))
+    audit_and_report(ctx, &args.check, mode)
 }

@@ -11,17 +11,98 @@ use crate::context::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::plan::{self, Plan};
+use crate::history::{self, Recorder};
 use crate::profile::{self, Loaded, Profile};
 use crate::{output, report};
 
 pub fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<Exit> {
-    let run = run_mode(ctx, &args, Mode::Check)?;
-    emit(ctx, &run, args.output.format)?;
-    Ok(Exit::for_findings(&run.findings))
+    audit_and_report(ctx, &args, Mode::Check)
 }
 
-/// Loads rules and profile, plans, and runs the browser session in `mode`.
-pub fn run_mode(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<Run> {
+/// A check or apply from start to end: one run at a time, recorded in the
+/// history, reported, and alerted on when something changed.
+pub fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<Exit> {
+    let notify_targets = super::notify::targets(&args.notify)?;
+    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
+    let prepared = prepare(ctx, args)?;
+    let recording = !args.no_history && !matches!(mode, Mode::Apply { dry_run: true, .. });
+    let recorder = if recording {
+        match Recorder::start(ctx, mode.command(), &prepared.rules_version, &prepared.profile) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                output::error(
+                    ctx,
+                    &format!("this run is not recorded in the history: {e:#}"),
+                    Some("check that the data directory (--data-dir) is writable"),
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut run = execute(
+        ctx,
+        &prepared.plan,
+        &prepared.rules_version,
+        &prepared.profile,
+        args.browser_profile.clone(),
+        args.evidence.as_deref().map(|dir| (dir, args.redact)),
+        mode,
+    )?;
+    let mut exit = if run.interrupted {
+        Exit::Interrupted
+    } else {
+        Exit::for_findings(&run.findings)
+    };
+    let mut first_run = false;
+    if let Some(recorder) = recorder {
+        first_run = recorder.is_first();
+        let recorded = recorder
+            .annotate(&mut run, mode == Mode::Check)
+            .and_then(|()| {
+                if !run.interrupted {
+                    exit = Exit::for_findings(&run.findings);
+                }
+                recorder.finish(&run, exit.code())
+            });
+        if let Err(e) = recorded {
+            output::error(ctx, &format!("this run could not be recorded in the history: {e:#}"), None);
+        }
+    }
+    let mut notices = Vec::new();
+    let news = history::news(&run, first_run);
+    if !news.is_empty() || args.notify.notify_always {
+        notices.push(super::notify::run_notice(&run, &news));
+    }
+    if args.with_policy {
+        let outcome = super::policy::check(ctx, &prepared.policy_platforms, &[])?;
+        let policy_changed = !outcome.changes.is_empty();
+        if let Some(notice) = outcome.notice() {
+            notices.push(notice);
+        }
+        if !ctx.quiet || policy_changed {
+            output::print(&outcome.report());
+        }
+        exit = exit.max_with(outcome.exit());
+    }
+    // Under -q a run with nothing new prints nothing, so cron mails only news.
+    if !ctx.quiet || !news.is_empty() || args.notify.notify_always {
+        emit(ctx, &run, args.output.format)?;
+    }
+    super::notify::deliver(ctx, &notify_targets, args.notify.notify_cmd.as_deref(), &notices);
+    Ok(exit)
+}
+
+struct Prepared {
+    plan: Plan,
+    rules_version: String,
+    profile: String,
+    policy_platforms: Vec<String>,
+}
+
+/// Loads rules and profile and plans the run.
+fn prepare(ctx: &Context, args: &CheckArgs) -> anyhow::Result<Prepared> {
     let catalogue = load_rules(ctx)?;
     let profile = load_profile(ctx, args.profile.as_deref())?;
     let base_urls: BTreeMap<String, String> = args.base_urls.iter().cloned().collect();
@@ -34,15 +115,13 @@ pub fn run_mode(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<R
             &format!("the profile overrides `{key}`, which no rule defines (see `privaudit rules list`)"),
         );
     }
-    execute(
-        ctx,
-        &plan,
-        &catalogue.version,
-        &profile.source.to_string(),
-        args.browser_profile.clone(),
-        args.evidence.as_deref().map(|dir| (dir, args.redact)),
-        mode,
-    )
+    let policy_platforms = plan.platforms.iter().map(|p| p.platform.id.clone()).collect();
+    Ok(Prepared {
+        plan,
+        rules_version: catalogue.version.clone(),
+        profile: profile.source.to_string(),
+        policy_platforms,
+    })
 }
 
 /// Loads the profile; a missing default profile falls back to `strict`, a

@@ -3,7 +3,11 @@
 
 pub mod apply;
 pub mod check;
+pub mod conformance;
 pub mod demo;
+pub mod history;
+pub mod notify;
+pub mod policy;
 pub mod profile;
 pub mod rules;
 

@@ -22,6 +22,11 @@ pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
             deny_warnings,
         } => lint(ctx, &files, format, deny_warnings),
         RulesCommand::Show { platform } => show(ctx, &platform),
+        RulesCommand::Test {
+            platforms,
+            replicas,
+            format,
+        } => super::conformance::run(ctx, &platforms, replicas, format),
     }
 }
 

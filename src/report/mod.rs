@@ -51,6 +51,7 @@ mod tests {
             message: message.map(Into::into),
             steps: vec![],
             source: "https://www.linkedin.com/help/linkedin/answer/a5538339".into(),
+            transition: None,
         }
     }
 

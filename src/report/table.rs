@@ -10,7 +10,7 @@ fn status_color(status: Status) -> Color {
     match status {
         Status::Ok | Status::Fixed => Color::Green,
         Status::Failed => Color::Red,
-        Status::Drift => Color::Red,
+        Status::Drift | Status::ReEnabled => Color::Red,
         Status::Manual => Color::Cyan,
         Status::Unreadable | Status::LoginRequired => Color::Yellow,
         Status::Error => Color::Magenta,
