@@ -71,7 +71,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "PRIVAUDIT_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Seconds to wait for another privaudit run to finish before giving up
-    #[arg(long, global = true, env = "PRIVAUDIT_LOCK_WAIT", value_name = "S", default_value_t = 10)]
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_LOCK_WAIT",
+        value_name = "S",
+        default_value_t = 10
+    )]
     pub lock_wait: u64,
 }
 

@@ -159,7 +159,9 @@ pub fn run_command(cmd: &str, notice: &Notice) -> anyhow::Result<()> {
         // A command that does not read its input is its own business.
         let _ = stdin.write_all(notice.text().as_bytes());
     }
-    let status = child.wait().with_context(|| format!("the notify command `{cmd}` did not finish"))?;
+    let status = child
+        .wait()
+        .with_context(|| format!("the notify command `{cmd}` did not finish"))?;
     if !status.success() {
         anyhow::bail!("the notify command `{cmd}` failed ({status})");
     }

@@ -107,7 +107,10 @@ pub fn diff(old: &PolicyVersion, new: &PolicyVersion, url: &str) -> String {
     similar::TextDiff::from_lines(&old.text, &new.text)
         .unified_diff()
         .context_radius(2)
-        .header(&format!("{url} ({})", old.fetched_at), &format!("{url} ({})", new.fetched_at))
+        .header(
+            &format!("{url} ({})", old.fetched_at),
+            &format!("{url} ({})", new.fetched_at),
+        )
         .to_string()
 }
 

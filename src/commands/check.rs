@@ -10,8 +10,8 @@ use crate::cli::CheckArgs;
 use crate::context::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::plan::{self, Plan};
 use crate::history::{self, Recorder};
+use crate::plan::{self, Plan};
 use crate::profile::{self, Loaded, Profile};
 use crate::{output, report};
 
@@ -58,16 +58,18 @@ pub fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::
     let mut first_run = false;
     if let Some(recorder) = recorder {
         first_run = recorder.is_first();
-        let recorded = recorder
-            .annotate(&mut run, mode == Mode::Check)
-            .and_then(|()| {
-                if !run.interrupted {
-                    exit = Exit::for_findings(&run.findings);
-                }
-                recorder.finish(&run, exit.code())
-            });
+        let recorded = recorder.annotate(&mut run, mode == Mode::Check).and_then(|()| {
+            if !run.interrupted {
+                exit = Exit::for_findings(&run.findings);
+            }
+            recorder.finish(&run, exit.code())
+        });
         if let Err(e) = recorded {
-            output::error(ctx, &format!("this run could not be recorded in the history: {e:#}"), None);
+            output::error(
+                ctx,
+                &format!("this run could not be recorded in the history: {e:#}"),
+                None,
+            );
         }
     }
     let mut notices = Vec::new();

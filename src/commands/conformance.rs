@@ -59,10 +59,7 @@ pub fn run(ctx: &Context, platforms: &[String], replicas: Option<PathBuf>, forma
         .enable_all()
         .build()
         .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
-    let server = runtime.block_on(ReplicaServer::start(
-        source,
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-    ))?;
+    let server = runtime.block_on(ReplicaServer::start(source, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))?;
     let with_replica = server.platforms();
     let mut results = Vec::new();
     let mut testable = Vec::new();
@@ -196,13 +193,13 @@ fn judge(read: &Finding, later: [Option<&Finding>; 3], kept: Option<String>) -> 
             kept.unwrap_or_default(),
             reread.and_then(|f| f.current.clone()).unwrap_or_default()
         ))
-    } else if let Some(f) = signed_out.filter(|f| f.status != Status::LoginRequired) {
-        Some(format!(
-            "signed out: expected login-required, got {} — the login rule does not recognise a signed-out session",
-            f.status
-        ))
     } else {
-        None
+        signed_out.filter(|f| f.status != Status::LoginRequired).map(|f| {
+            format!(
+                "signed out: expected login-required, got {} — the login rule does not recognise a signed-out session",
+                f.status
+            )
+        })
     };
     Conformance {
         platform: read.platform.clone(),
@@ -236,9 +233,15 @@ fn print(results: &[Conformance], format: ListFormat) -> anyhow::Result<()> {
         }
         ListFormat::Table => {
             let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_header(["Platform", "Setting", "Read", "Apply", "Re-read", "Signed out", "Result"]);
+            table.load_preset(UTF8_FULL_CONDENSED).set_header([
+                "Platform",
+                "Setting",
+                "Read",
+                "Apply",
+                "Re-read",
+                "Signed out",
+                "Result",
+            ]);
             for r in results {
                 let cell = |name: &str| {
                     r.phases
@@ -272,7 +275,11 @@ fn print(results: &[Conformance], format: ListFormat) -> anyhow::Result<()> {
             format!(
                 "{table}\n{passed} of {} settings pass{}\n",
                 results.len(),
-                if passed == results.len() { "" } else { "; see the failures above" }
+                if passed == results.len() {
+                    ""
+                } else {
+                    "; see the failures above"
+                }
             )
         }
     };

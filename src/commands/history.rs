@@ -21,11 +21,7 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     let store = Store::open(&path)?;
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let entries = store.timeline(args.platform.as_deref(), since.as_deref())?;
-    let unfinished: Vec<_> = store
-        .runs()?
-        .into_iter()
-        .filter(|r| r.finished_at.is_none())
-        .collect();
+    let unfinished: Vec<_> = store.runs()?.into_iter().filter(|r| r.finished_at.is_none()).collect();
     let text = match args.output.format {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({
@@ -93,7 +89,8 @@ fn table(entries: &[Entry], color: bool) -> String {
 
 fn markdown(entries: &[Entry]) -> String {
     let cell = |s: &str| s.replace('|', "\\|");
-    let mut out = String::from("| Setting | When | Run | Status | Value | Wanted | Change |\n|---|---|---|---|---|---|---|\n");
+    let mut out =
+        String::from("| Setting | When | Run | Status | Value | Wanted | Change |\n|---|---|---|---|---|---|---|\n");
     for e in entries {
         out.push_str(&format!(
             "| {}.{} | {} | #{} {} | {} | {} | {} | {} |\n",
@@ -114,7 +111,16 @@ fn markdown(entries: &[Entry]) -> String {
 fn csv(entries: &[Entry]) -> anyhow::Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "at", "run", "command", "platform", "setting", "label", "status", "current", "wanted", "transition",
+        "at",
+        "run",
+        "command",
+        "platform",
+        "setting",
+        "label",
+        "status",
+        "current",
+        "wanted",
+        "transition",
     ])?;
     for e in entries {
         w.write_record([

@@ -108,7 +108,9 @@ pub fn run(ctx: &Context, command: PolicyCommand) -> anyhow::Result<Exit> {
 /// replace a platform's URLs (a mirror, or a test server).
 pub fn check(ctx: &Context, platforms: &[String], overrides: &[(String, String)]) -> anyhow::Result<Outcome> {
     let catalogue = super::load_rules(ctx)?;
-    let mut selected: Vec<String> = if platforms.is_empty() {
+    // With overrides and no platform named, only the overridden ones: a
+    // mirror or test server must never lead to fetching the real sites too.
+    let mut selected: Vec<String> = if platforms.is_empty() && overrides.is_empty() {
         catalogue.platforms.iter().map(|p| p.id.clone()).collect()
     } else {
         platforms.to_vec()
@@ -126,7 +128,11 @@ pub fn check(ctx: &Context, platforms: &[String], overrides: &[(String, String)]
                 .into());
         };
         let urls: Vec<String> = if overrides.iter().any(|(p, _)| p == id) {
-            overrides.iter().filter(|(p, _)| p == id).map(|(_, u)| u.clone()).collect()
+            overrides
+                .iter()
+                .filter(|(p, _)| p == id)
+                .map(|(_, u)| u.clone())
+                .collect()
         } else {
             rules.policy_urls.clone()
         };

@@ -36,7 +36,10 @@ impl Transition {
                 finding.wanted,
                 finding.current.as_deref().unwrap_or("?")
             ),
-            Transition::New => format!("{} › {}: new setting in the rules", finding.platform_name, finding.label),
+            Transition::New => format!(
+                "{} › {}: new setting in the rules",
+                finding.platform_name, finding.label
+            ),
             Transition::BecameUnreadable => format!(
                 "{} › {}: could be read last time, now {}",
                 finding.platform_name, finding.label, finding.status

@@ -3,7 +3,9 @@
 
 use predicates::prelude::*;
 
-use crate::support::{edit_file, finding, json, processes_mentioning, require_chromium, signal, Env, Replica};
+use crate::support::{
+    edit_file, finding, json, processes_mentioning, require_chromium, signal, stalled_x_replica, Env, Replica,
+};
 
 const ALL: [&str; 3] = ["x", "linkedin", "instagram"];
 
@@ -434,16 +436,4 @@ fn images_and_fonts_are_not_fetched_unless_the_rule_allows_them() {
     let requests = replica.server.requests();
     assert!(requests.iter().any(|r| r.ends_with("/x/avatar.png")), "{requests:?}");
     assert!(!requests.iter().any(|r| r.ends_with(".woff2")), "{requests:?}");
-}
-
-/// An X replica whose Grok label never matches, so a run waits on it until it
-/// is interrupted or its browser dies.
-fn stalled_x_replica() -> Replica {
-    Replica::start_modified(|root| {
-        edit_file(
-            &root.join("x/settings/grok_settings.html"),
-            "to be used for training and fine-tuning",
-            "(renamed)",
-        );
-    })
 }

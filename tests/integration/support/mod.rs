@@ -22,12 +22,15 @@ pub fn require_chromium() {
 
 pub struct Env {
     pub config: tempfile::TempDir,
+    /// History, sessions and the run lock: never the user's own.
+    pub data: tempfile::TempDir,
 }
 
 impl Env {
     pub fn new() -> Env {
         Env {
             config: tempfile::tempdir().expect("temp config dir"),
+            data: tempfile::tempdir().expect("temp data dir"),
         }
     }
 
@@ -39,7 +42,9 @@ impl Env {
                 cmd.env_remove(key);
             }
         }
-        cmd.env("PRIVAUDIT_CONFIG", self.config.path()).env("NO_COLOR", "1");
+        cmd.env("PRIVAUDIT_CONFIG", self.config.path())
+            .env("PRIVAUDIT_DATA_DIR", self.data.path())
+            .env("NO_COLOR", "1");
         cmd
     }
 
@@ -52,6 +57,7 @@ impl Env {
     {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
             .env("PRIVAUDIT_CONFIG", self.config.path())
+            .env("PRIVAUDIT_DATA_DIR", self.data.path())
             .env("NO_COLOR", "1")
             .args(args)
             .stdout(std::process::Stdio::piped())
@@ -127,7 +133,7 @@ pub fn edit_file(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).expect("write replica file");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("entry");
@@ -182,4 +188,66 @@ pub fn processes_mentioning(marker: &str) -> Vec<u32> {
         }
     }
     pids
+}
+
+/// An X replica whose Grok label never matches, so a run waits on it until it
+/// is interrupted or its browser dies.
+pub fn stalled_x_replica() -> Replica {
+    Replica::start_modified(|root| {
+        edit_file(
+            &root.join("x/settings/grok_settings.html"),
+            "to be used for training and fine-tuning",
+            "(renamed)",
+        );
+    })
+}
+
+type Bodies = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A webhook receiver on loopback that keeps every request body it gets.
+pub struct Receiver {
+    pub url: String,
+    bodies: Bodies,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Receiver {
+    pub fn start() -> Receiver {
+        use axum::routing::post;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let bodies: Bodies = Default::default();
+        let kept = bodies.clone();
+        let app = axum::Router::new().route(
+            "/{*path}",
+            post(move |body: String| {
+                let kept = kept.clone();
+                async move {
+                    kept.lock().expect("receiver lock").push(body);
+                    "ok"
+                }
+            }),
+        );
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(SocketAddr::from((
+                Ipv4Addr::LOCALHOST,
+                0,
+            ))))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        Receiver {
+            url: format!("http://{addr}/hook"),
+            bodies,
+            _runtime: runtime,
+        }
+    }
+
+    /// The bodies received so far.
+    pub fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().expect("receiver lock").clone()
+    }
 }
