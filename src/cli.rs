@@ -95,11 +95,76 @@ pub enum Command {
     /// Create or show your profile (the values you want)
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Sign in to a platform once; the session is kept for check and apply
+    Login(LoginArgs),
+    /// Credentials for unattended sign-in, in the OS keyring
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// The documented defaults of every platform, by category, with sources
+    Defaults(DefaultsArgs),
     /// The recorded runs: a timeline per setting
     History(HistoryArgs),
     /// Watch the platforms' privacy policies for changes
     #[command(subcommand)]
     Policy(PolicyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub platform: String,
+    /// Import a cookies.txt (Netscape) or JSON cookie export instead of
+    /// opening a window (for servers without a display)
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// Sign in with the stored credentials, without a window
+    #[arg(long)]
+    pub headless: bool,
+    /// Seconds to wait for you to finish signing in
+    #[arg(long, value_name = "S", default_value_t = 300)]
+    pub wait: u64,
+    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
+    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+    pub base_urls: Vec<(String, String)>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store the username, password and (optionally) TOTP secret for PLATFORM;
+    /// asks on the terminal, or reads them from stdin with --stdin
+    Set {
+        platform: String,
+        #[arg(long)]
+        username: String,
+        /// Read the password (first line) and the TOTP secret (optional second
+        /// line) from stdin instead of asking
+        #[arg(long)]
+        stdin: bool,
+        /// Also ask for the base32 TOTP secret of the account's authenticator
+        #[arg(long)]
+        totp: bool,
+    },
+    /// What is stored for PLATFORM (never the secrets themselves)
+    Show { platform: String },
+    /// Remove PLATFORM's stored credentials
+    Rm { platform: String },
+}
+
+#[derive(Debug, Args)]
+pub struct DefaultsArgs {
+    #[arg(long, short = 'f', value_enum, default_value_t = DefaultsFormat::Table)]
+    pub format: DefaultsFormat,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DefaultsFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Args)]

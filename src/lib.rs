@@ -7,6 +7,8 @@ pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod cookies;
+pub mod defaults;
 pub mod diag;
 pub mod evidence;
 pub mod exit;
@@ -22,6 +24,8 @@ pub mod profile;
 pub mod replica;
 pub mod report;
 pub mod rules;
+pub mod secrets;
+pub mod sessions;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -53,6 +57,9 @@ where
         Command::Demo(args) => commands::demo::run(&ctx, args),
         Command::Rules(cmd) => commands::rules::run(&ctx, cmd),
         Command::Profile(cmd) => commands::profile::run(&ctx, cmd),
+        Command::Auth(cmd) => commands::auth::run(&ctx, cmd),
+        Command::Login(args) => commands::login::run(&ctx, args),
+        Command::Defaults(args) => commands::defaults::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
     };

@@ -19,10 +19,18 @@ pub fn init_logging(ctx: &Context) {
     // those are noise unless someone is debugging the driver.
     let default = format!(
         "{level},chromiumoxide={}",
-        if ctx.verbose >= 2 { "debug" } else { "off" }
+        if ctx.verbose >= 2 { "warn" } else { "off" }
     );
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PRIVAUDIT_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PRIVAUDIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // The CDP messages that type a password into a sign-in form carry it as
+    // an argument: the driver and websocket layers never log below warn,
+    // whatever PRIVAUDIT_LOG asks for, so a secret cannot reach a log.
+    for directive in ["chromiumoxide=warn", "tungstenite=warn", "async_tungstenite=warn"] {
+        if let Ok(d) = directive.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -107,6 +107,26 @@ pub struct ReplicaState {
     /// Platforms whose initial values were loaded from their manifest.
     loaded: std::collections::BTreeSet<String>,
     values: BTreeMap<(String, String), String>,
+    /// Platforms whose pages need a signed-in session cookie (see
+    /// [`ReplicaServer::require_login`]); others are always signed in.
+    accounts: BTreeMap<String, ReplicaAccount>,
+    /// Valid session tokens, per platform.
+    sessions: std::collections::BTreeSet<(String, String)>,
+    /// Tokens that passed the password step and owe a one-time code.
+    pending: std::collections::BTreeSet<(String, String)>,
+    /// Every sign-in attempt: the username posted (never the password).
+    attempts: Vec<(String, String)>,
+}
+
+/// The one account a replica accepts, and how its sign-in behaves.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaAccount {
+    pub username: String,
+    pub password: String,
+    /// Base32 TOTP secret: when set, a code is asked after the password.
+    pub totp_secret: Option<String>,
+    /// Every sign-in attempt ends on a human check (a captcha page).
+    pub captcha: bool,
 }
 
 impl ReplicaState {
@@ -147,6 +167,8 @@ impl ReplicaServer {
         };
         let router = Router::new()
             .route("/__replica/{platform}/state/{key}", axum::routing::post(change))
+            .route("/__replica/{platform}/login", axum::routing::post(sign_in))
+            .route("/__replica/{platform}/verify", axum::routing::post(verify))
             .route("/{*path}", get(serve))
             .with_state(app);
         let task = tokio::spawn(async move {
@@ -200,12 +222,52 @@ impl ReplicaServer {
         }
     }
 
+    /// From now on `platform`'s pages need a session cookie, obtained by
+    /// signing in as `account` on the replica's sign-in page.
+    pub fn require_login(&self, platform: &str, account: ReplicaAccount) {
+        if let Ok(mut s) = self.state.lock() {
+            s.accounts.insert(platform.to_string(), account);
+        }
+    }
+
+    /// Ends every session of `platform`, as a platform expiring sessions does.
+    pub fn expire_sessions(&self, platform: &str) {
+        if let Ok(mut s) = self.state.lock() {
+            s.sessions.retain(|(p, _)| p != platform);
+            s.pending.retain(|(p, _)| p != platform);
+        }
+    }
+
+    /// A valid session token for `platform`, as a browser that signed in
+    /// would hold in the cookie `replica_session_<platform>`.
+    pub fn issue_session(&self, platform: &str) -> String {
+        let token = new_token();
+        if let Ok(mut s) = self.state.lock() {
+            s.sessions.insert((platform.to_string(), token.clone()));
+        }
+        token
+    }
+
+    /// The usernames posted to `platform`'s sign-in form, in order.
+    pub fn sign_in_attempts(&self, platform: &str) -> Vec<String> {
+        self.state
+            .lock()
+            .map(|s| {
+                s.attempts
+                    .iter()
+                    .filter(|(p, _)| p == platform)
+                    .map(|(_, u)| u.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn stop(self) {
         self.task.abort();
     }
 }
 
-async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
+async fn serve(State(app): State<App>, Path(path): Path<String>, headers: axum::http::HeaderMap) -> Response {
     if let Ok(mut state) = app.state.lock() {
         state.requests.push(format!("/{path}"));
     }
@@ -216,6 +278,18 @@ async fn serve(State(app): State<App>, Path(path): Path<String>) -> Response {
         .lock()
         .map(|s| s.signed_out.get(platform).copied().unwrap_or(false))
         .unwrap_or(false);
+    let needs_session = app
+        .state
+        .lock()
+        .map(|s| s.accounts.contains_key(platform))
+        .unwrap_or(false);
+    if needs_session && !is_asset(page) && !has_session(&app, platform, &headers) {
+        let login = app.source.manifest(platform).login_path();
+        let public = format!("/{page}") == login || format!("/{page}").starts_with(&format!("{login}/"));
+        if !public && !page.starts_with("checkpoint/") {
+            return redirect(&format!("/{platform}{login}?next=/{page}"));
+        }
+    }
     if signed_out && !is_asset(page) {
         let login = app.source.manifest(platform).login_path();
         if format!("/{page}") != login {
@@ -277,6 +351,143 @@ async fn change(State(app): State<App>, Path((platform, key)): Path<(String, Str
         state.values.insert(slot, body.trim().to_string());
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+const SESSION_COOKIE: &str = "replica_session_";
+const PENDING_COOKIE: &str = "replica_pending_";
+
+fn new_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(1);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos:x}{:x}", COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn has_session(app: &App, platform: &str, headers: &axum::http::HeaderMap) -> bool {
+    let Some(token) = cookie(headers, &format!("{SESSION_COOKIE}{platform}")) else {
+        return false;
+    };
+    app.state
+        .lock()
+        .map(|s| s.sessions.contains(&(platform.to_string(), token.to_string())))
+        .unwrap_or(false)
+}
+
+fn redirect_with_cookie(location: &str, name: &str, value: &str) -> Response {
+    let mut response = redirect(location);
+    // Persistent, as platforms' "stay signed in" cookies are: a session
+    // cookie would not outlive the browser.
+    let cookie = format!("{name}={value}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Where to go after signing in: a path of this platform only.
+fn next_page(platform: &str, next: Option<&String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") => format!("/{platform}{n}"),
+        _ => format!("/{platform}/"),
+    }
+}
+
+/// The replica's sign-in form posts here (`username`, `password`, `next`).
+async fn sign_in(
+    State(app): State<App>,
+    Path(platform): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<BTreeMap<String, String>>,
+) -> Response {
+    let login = app.source.manifest(&platform).login_path();
+    let next = form.get("next").cloned().unwrap_or_default();
+    let Ok(mut state) = app.state.lock() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "state unavailable\n").into_response();
+    };
+    let username = form.get("username").cloned().unwrap_or_default();
+    state.attempts.push((platform.clone(), username.clone()));
+    let Some(account) = state.accounts.get(&platform).cloned() else {
+        return (StatusCode::NOT_FOUND, "this replica has no account\n").into_response();
+    };
+    if account.captcha {
+        return redirect(&format!("/{platform}/checkpoint/challenge?next={next}"));
+    }
+    if username != account.username || form.get("password") != Some(&account.password) {
+        return redirect(&format!("/{platform}{login}?error=1&next={next}"));
+    }
+    let token = new_token();
+    if account.totp_secret.is_some() {
+        state.pending.insert((platform.clone(), token.clone()));
+        return redirect_with_cookie(
+            &format!("/{platform}{login}/verify?next={next}"),
+            &format!("{PENDING_COOKIE}{platform}"),
+            &token,
+        );
+    }
+    state.sessions.insert((platform.clone(), token.clone()));
+    redirect_with_cookie(
+        &next_page(&platform, Some(&next)),
+        &format!("{SESSION_COOKIE}{platform}"),
+        &token,
+    )
+}
+
+/// The one-time-code step (`pin`, `next`), after a correct password.
+async fn verify(
+    State(app): State<App>,
+    Path(platform): Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Form(form): axum::extract::Form<BTreeMap<String, String>>,
+) -> Response {
+    let login = app.source.manifest(&platform).login_path();
+    let next = form.get("next").cloned().unwrap_or_default();
+    let Ok(mut state) = app.state.lock() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "state unavailable\n").into_response();
+    };
+    let pending = cookie(&headers, &format!("{PENDING_COOKIE}{platform}")).map(String::from);
+    let Some(pending) = pending.filter(|t| state.pending.contains(&(platform.clone(), t.clone()))) else {
+        return redirect(&format!("/{platform}{login}?next={next}"));
+    };
+    let secret = state.accounts.get(&platform).and_then(|a| a.totp_secret.clone());
+    let expected = secret.and_then(|s| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let secret = crate::secrets::Secret::new(s);
+        // One step either side, as platforms allow for clock drift.
+        Some(
+            [now.saturating_sub(30), now, now + 30]
+                .iter()
+                .filter_map(|t| crate::secrets::totp::code_at(&secret, *t).ok())
+                .collect::<Vec<_>>(),
+        )
+    });
+    let pin = form.get("pin").map(|p| p.trim().to_string()).unwrap_or_default();
+    if !expected.unwrap_or_default().contains(&pin) {
+        return redirect(&format!("/{platform}{login}/verify?error=1&next={next}"));
+    }
+    state.pending.remove(&(platform.clone(), pending));
+    let token = new_token();
+    state.sessions.insert((platform.clone(), token.clone()));
+    redirect_with_cookie(
+        &next_page(&platform, Some(&next)),
+        &format!("{SESSION_COOKIE}{platform}"),
+        &token,
+    )
 }
 
 /// Fills `{{checked:KEY}}`, `{{aria-checked:KEY}}` and `{{value:KEY}}` from

@@ -5,6 +5,18 @@
 pub mod apply;
 pub mod finding;
 mod platform;
+pub mod signin;
+
+/// Same page, ignoring query and fragment.
+pub fn same_page(a: &str, b: &str) -> bool {
+    platform::same_path(a, b)
+}
+
+/// The navigation guard for a platform as planned (its domains, or the
+/// overridden base URL's origin).
+pub fn guard_for(pp: &PlatformPlan) -> crate::browser::guard::Allowed {
+    platform::allowed(pp)
+}
 
 use std::time::Duration;
 
@@ -24,6 +36,8 @@ pub struct AuditOptions {
     /// Blur what shows the account's identity before evidence screenshots,
     /// and keep query strings out of evidence records.
     pub redact: bool,
+    /// Stored credentials by platform, for signing in when a session expired.
+    pub credentials: std::sync::Arc<std::collections::BTreeMap<String, crate::secrets::Credentials>>,
 }
 
 /// Findings for settings that need no browser (manual ones).

@@ -30,12 +30,31 @@ pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &Audi
     };
 
     let mut stop: Option<(Status, String)> = None;
+    let mut signed_in_once = false;
     for (page, items) in &pages {
         if let Some((status, message)) = &stop {
             out.extend(items.iter().map(|i| failed(pp, i, *status, message)));
             continue;
         }
-        match check_page(&tab, pp, page, items, options).await {
+        let mut outcome = check_page(&tab, pp, page, items, options).await;
+        // A signed-out session with stored credentials: sign in once, then
+        // read the page again. A second signed-out page is not retried.
+        if matches!(outcome, PageOutcome::StopPlatform(Status::LoginRequired, _)) && !signed_in_once {
+            if let Some(attempt) = unattended_sign_in(&tab, pp, options).await {
+                signed_in_once = true;
+                outcome = match attempt {
+                    Ok(()) => check_page(&tab, pp, page, items, options).await,
+                    Err(e) => PageOutcome::StopPlatform(
+                        Status::LoginRequired,
+                        format!(
+                            "not signed in to {}, and signing in with the stored credentials stopped: {}; run `privaudit login {}`",
+                            pp.platform.name, e.0, pp.platform.id
+                        ),
+                    ),
+                };
+            }
+        }
+        match outcome {
             PageOutcome::Read(findings) => out.extend(findings),
             PageOutcome::StopPlatform(status, message) => {
                 out.extend(items.iter().map(|i| failed(pp, i, status, &message)));
@@ -48,6 +67,23 @@ pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &Audi
     }
     tab.close().await;
     out
+}
+
+/// Signs in with the stored credentials, if there are any and the rule
+/// describes the sign-in form; None when there is nothing to try.
+async fn unattended_sign_in(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    options: &AuditOptions,
+) -> Option<Result<(), super::signin::SignInFailed>> {
+    let credentials = options.credentials.get(&pp.platform.id)?;
+    let login = pp.platform.login.as_ref()?;
+    let form = login.form.as_ref()?;
+    tracing::info!(
+        "{}: session signed out; signing in with the stored credentials",
+        pp.platform.id
+    );
+    Some(super::signin::sign_in(tab, pp, form, &pp.url(&login.url), credentials, options.timeout).await)
 }
 
 enum PageOutcome {
@@ -392,8 +428,8 @@ pub(super) fn browser_gone(e: &anyhow::Error) -> String {
 
 pub(super) fn signed_out_message(pp: &PlatformPlan, why: &str) -> String {
     format!(
-        "not signed in to {} ({why}); sign in to {} in a Chromium profile and pass it with --browser-profile DIR",
-        pp.platform.name, pp.platform.name
+        "not signed in to {} ({why}); run `privaudit login {}` (and `privaudit auth set {}` to let scheduled runs sign in by themselves)",
+        pp.platform.name, pp.platform.id, pp.platform.id
     )
 }
 

@@ -455,6 +455,73 @@ impl Tab {
             .map(|_| ())
     }
 
+    /// Types `text` into a field as a keyboard would: focus, select what is
+    /// there, then insert (frameworks that track the value see real input).
+    /// Used for credentials, so the text is never logged or returned.
+    pub async fn type_into(&self, backend_id: i64, text: &str) -> anyhow::Result<()> {
+        use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+        const FOCUS: &str =
+            "function () { this.focus(); if (this.select) { this.select(); } return document.activeElement === this; }";
+        match self.call_on(backend_id, FOCUS, serde_json::Value::Null).await? {
+            serde_json::Value::Bool(true) => {}
+            _ => return Err(anyhow!("the field cannot take the keyboard focus")),
+        }
+        self.unless_gone(self.page.execute(InsertTextParams::new(text)))
+            .await?
+            .map_err(|_| anyhow!("the browser did not accept the typed text"))?;
+        Ok(())
+    }
+
+    /// Where the form holding an element would be sent (its resolved
+    /// `action`), or None when the element is not in a form.
+    pub async fn form_action(&self, backend_id: i64) -> anyhow::Result<Option<String>> {
+        const ACTION: &str = "function () { const f = this.form || this.closest('form'); return f ? f.action : null; }";
+        Ok(self
+            .call_on(backend_id, ACTION, serde_json::Value::Null)
+            .await?
+            .as_str()
+            .map(String::from))
+    }
+
+    /// Adds cookies to the browser's cookie store (the session profile).
+    pub async fn set_cookies(&self, cookies: &[crate::cookies::Cookie]) -> anyhow::Result<()> {
+        use chromiumoxide::cdp::browser_protocol::network::{CookieParam, TimeSinceEpoch};
+        let mut params = Vec::new();
+        for c in cookies {
+            let mut b = CookieParam::builder()
+                .name(c.name.clone())
+                .value(c.value.expose().to_string())
+                .path(c.path.clone())
+                .secure(c.secure)
+                .http_only(c.http_only);
+            b = if c.domain.starts_with('.') {
+                b.domain(c.domain.clone())
+            } else {
+                // Host-only cookie: bind it to exactly that host.
+                let scheme = if c.secure { "https" } else { "http" };
+                b.url(format!("{scheme}://{}{}", c.domain, c.path))
+            };
+            b = b.expires(TimeSinceEpoch::new(c.persistent_expiry()));
+            params.push(b.build().map_err(|e| anyhow!("a cookie is incomplete: {e}"))?);
+        }
+        // Straight to CDP: chromiumoxide's helper insists on an http page,
+        // and the tab is still blank.
+        self.unless_gone(
+            self.page
+                .execute(chromiumoxide::cdp::browser_protocol::network::SetCookiesParams::new(
+                    params,
+                )),
+        )
+        .await?
+        .map_err(|_| anyhow!("the browser refused the cookies"))?;
+        Ok(())
+    }
+
+    /// The URL the tab shows now.
+    pub async fn current_url(&self) -> Option<String> {
+        self.page.url().await.ok().flatten()
+    }
+
     /// Blurs every element matching the selectors (what shows the account's
     /// name or picture) before a screenshot. The selectors are data passed to
     /// privaudit's own fixed function.

@@ -49,6 +49,7 @@ pub fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::
         args.browser_profile.clone(),
         args.evidence.as_deref().map(|dir| (dir, args.redact)),
         mode,
+        Sessions::User,
     )?;
     let mut exit = if run.interrupted {
         Exit::Interrupted
@@ -176,8 +177,20 @@ impl Mode {
     }
 }
 
-/// Runs the plan: manual settings need no browser; the rest are read in one
-/// Chromium. Ctrl-C or SIGTERM closes the browser before returning.
+/// Whether a run uses the user's saved sessions and stored credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sessions {
+    /// check and apply: each platform signed in with `privaudit login` gets
+    /// its own browser with its session, and may sign in again unattended.
+    User,
+    /// demo and rules test: replicas only, never the user's sessions.
+    None,
+}
+
+/// Runs the plan: manual settings need no browser; the rest are read in
+/// Chromium (one browser per saved session, one for the others). Ctrl-C or
+/// SIGTERM closes the browser before returning.
+#[allow(clippy::too_many_arguments)]
 pub fn execute(
     ctx: &Context,
     plan: &Plan,
@@ -186,37 +199,13 @@ pub fn execute(
     browser_profile: Option<std::path::PathBuf>,
     evidence: Option<(&std::path::Path, bool)>,
     mode: Mode,
+    sessions: Sessions,
 ) -> anyhow::Result<Run> {
     let started_at = chrono::Utc::now();
     let clock = Instant::now();
     let mut findings = audit::manual_findings(plan);
     let mut interrupted = false;
     if audit::needs_browser(plan) {
-        let launch = match &ctx.browser_ws {
-            Some(url) => {
-                if browser_profile.is_some() {
-                    return Err(
-                        Failure::usage("--browser-profile and --browser-ws cannot be used together")
-                            .hint("a remote browser keeps its own profile: sign in there")
-                            .into(),
-                    );
-                }
-                browser::Source::Remote {
-                    url: url.clone(),
-                    timeout: ctx.timeout,
-                }
-            }
-            None => {
-                let executable = browser::find::find_browser(ctx.browser.as_deref())
-                    .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
-                browser::Source::Launch(LaunchOptions {
-                    executable,
-                    headed: ctx.headed,
-                    user_data_dir: browser_profile,
-                    timeout: ctx.timeout,
-                })
-            }
-        };
         let redact = evidence.is_some_and(|(_, redact)| redact);
         let evidence = match evidence.map(|(dir, _)| dir) {
             Some(dir) => {
@@ -228,20 +217,32 @@ pub fn execute(
             }
             None => None,
         };
+        let use_sessions = sessions == Sessions::User && browser_profile.is_none() && ctx.browser_ws.is_none();
         let options = AuditOptions {
             jobs: ctx.jobs,
             timeout: ctx.timeout,
             evidence,
             redact,
+            credentials: std::sync::Arc::new(if use_sessions {
+                stored_credentials(ctx, plan)
+            } else {
+                BTreeMap::new()
+            }),
         };
+        let groups = browser_groups(ctx, plan, browser_profile, use_sessions, &options)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
-        let (read, stopped) = runtime.block_on(read_in_browser(ctx, plan, &launch, &options, mode))?;
-        findings.extend(read);
-        interrupted = stopped;
+        for (group, launch) in groups {
+            let (read, stopped) = runtime.block_on(read_in_browser(ctx, &group, &launch, &options, mode))?;
+            findings.extend(read);
+            if stopped {
+                interrupted = true;
+                break;
+            }
+        }
     }
     let findings: Vec<Finding> = audit::in_plan_order(plan, findings);
     Ok(Run {
@@ -256,6 +257,93 @@ pub fn execute(
         summary: Summary::of(&findings),
         findings,
     })
+}
+
+/// The credentials stored for the planned platforms whose rules describe a
+/// sign-in form. A keyring that cannot be reached is a warning: the run
+/// goes on with the sessions it has.
+fn stored_credentials(ctx: &Context, plan: &Plan) -> BTreeMap<String, crate::secrets::Credentials> {
+    let mut out = BTreeMap::new();
+    for pp in &plan.platforms {
+        let has_form = pp.platform.login.as_ref().is_some_and(|l| l.form.is_some());
+        if !has_form || !crate::secrets::configured(ctx, &pp.platform.id) {
+            continue;
+        }
+        match crate::secrets::lookup(ctx, &pp.platform.id) {
+            Ok(Some((credentials, _))) => {
+                out.insert(pp.platform.id.clone(), credentials);
+            }
+            Ok(None) => {}
+            Err(e) => output::warn(
+                ctx,
+                &format!(
+                    "{}: stored credentials not available, so no unattended sign-in: {e}",
+                    pp.platform.id
+                ),
+            ),
+        }
+    }
+    out
+}
+
+/// Which browser reads which platforms: a remote browser or an explicit
+/// profile reads all; otherwise each platform with a saved session (or
+/// stored credentials) gets a browser on its own session directory, and
+/// the rest share one with a fresh profile.
+fn browser_groups(
+    ctx: &Context,
+    plan: &Plan,
+    browser_profile: Option<std::path::PathBuf>,
+    use_sessions: bool,
+    options: &AuditOptions,
+) -> anyhow::Result<Vec<(Plan, browser::Source)>> {
+    if let Some(url) = &ctx.browser_ws {
+        if browser_profile.is_some() {
+            return Err(
+                Failure::usage("--browser-profile and --browser-ws cannot be used together")
+                    .hint("a remote browser keeps its own profile: sign in there")
+                    .into(),
+            );
+        }
+        let remote = browser::Source::Remote {
+            url: url.clone(),
+            timeout: ctx.timeout,
+        };
+        return Ok(vec![(plan.clone(), remote)]);
+    }
+    let executable = browser::find::find_browser(ctx.browser.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+    let launch = |dir: Option<std::path::PathBuf>| {
+        browser::Source::Launch(LaunchOptions {
+            executable: executable.clone(),
+            headed: ctx.headed,
+            user_data_dir: dir,
+            timeout: ctx.timeout,
+        })
+    };
+    let subplan = |platforms: Vec<crate::plan::PlatformPlan>| Plan {
+        platforms,
+        unknown_overrides: Vec::new(),
+    };
+    if !use_sessions {
+        return Ok(vec![(plan.clone(), launch(browser_profile))]);
+    }
+    let mut groups = Vec::new();
+    let mut shared = Vec::new();
+    for pp in &plan.platforms {
+        let id = &pp.platform.id;
+        let dir = crate::sessions::dir(ctx, id);
+        if dir.exists() || options.credentials.contains_key(id) {
+            crate::sessions::ensure(&dir)?;
+            groups.push((subplan(vec![pp.clone()]), launch(Some(dir))));
+        } else {
+            shared.push(pp.clone());
+        }
+    }
+    if !shared.is_empty() {
+        groups.insert(0, (subplan(shared), launch(None)));
+    }
+    Ok(groups)
 }
 
 async fn read_in_browser(

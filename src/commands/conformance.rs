@@ -10,7 +10,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::Serialize;
 
-use super::check::{execute, Mode};
+use super::check::{execute, Mode, Sessions};
 use crate::audit::finding::{Finding, Run, Status};
 use crate::cli::ListFormat;
 use crate::context::Context;
@@ -127,7 +127,18 @@ fn test_platforms(
     }
     let base_urls: BTreeMap<String, String> = platforms.iter().map(|p| (p.clone(), server.base_url(p))).collect();
     let plan = plan::build(catalogue, &Profile::preset(Preset::Strict), platforms, &base_urls)?;
-    let phase = |mode: Mode| execute(ctx, &plan, &catalogue.version, "rules test", None, None, mode);
+    let phase = |mode: Mode| {
+        execute(
+            ctx,
+            &plan,
+            &catalogue.version,
+            "rules test",
+            None,
+            None,
+            mode,
+            Sessions::None,
+        )
+    };
     output::note(ctx, "1/4 read each control on the replicas");
     let read = phase(Mode::Check)?;
     output::note(ctx, "2/4 apply the private values");

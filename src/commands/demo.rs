@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use super::check::{emit, execute, Mode};
+use super::check::{emit, execute, Mode, Sessions};
 use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::exit::Exit;
@@ -68,6 +68,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
             None,
             None,
             mode,
+            Sessions::None,
         )?;
         let heading = match format {
             report::Format::Json => String::new(),

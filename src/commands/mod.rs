@@ -2,10 +2,13 @@
 //! arguments and returns the exit code; errors carry their own.
 
 pub mod apply;
+pub mod auth;
 pub mod check;
 pub mod conformance;
+pub mod defaults;
 pub mod demo;
 pub mod history;
+pub mod login;
 pub mod notify;
 pub mod policy;
 pub mod profile;

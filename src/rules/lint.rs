@@ -158,6 +158,35 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         if let Some(probe) = &login.signed_in {
             check_locator(file, probe, LocatorUse::Probe, &mut out);
         }
+        let form = [
+            &login.username,
+            &login.password,
+            &login.submit,
+            &login.next,
+            &login.totp,
+        ];
+        for field in form.into_iter().flatten() {
+            check_locator(file, field, LocatorUse::Open, &mut out);
+        }
+        let core = [&login.username, &login.password, &login.submit];
+        let given = core.iter().filter(|f| f.is_some()).count();
+        if given > 0 && given < 3 {
+            let at = core
+                .into_iter()
+                .flatten()
+                .next()
+                .map(|f| f.span())
+                .unwrap_or_else(|| login.url.span());
+            out.push(
+                Diagnostic::error(
+                    "incomplete-login-form",
+                    file,
+                    at,
+                    "a sign-in form needs `username`, `password` and `submit` together",
+                )
+                .help("add the missing locators, or remove the form to never sign in unattended"),
+            );
+        }
     }
 
     if rule.settings.is_empty() {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::model::RuleFile;
-use super::{lint, LoginProbe, Matcher, PlatformRules, SettingKind, SettingRule};
+use super::{lint, LoginForm, LoginProbe, Matcher, PlatformRules, SettingKind, SettingRule};
 use crate::diag::{self, Diagnostic, SourceFiles};
 
 /// Where a rule file came from. Later layers replace earlier ones, a whole
@@ -232,6 +232,16 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
                 .as_ref()
                 .map(|m| Matcher::compile(m.get_ref()))
                 .transpose()?,
+            form: match (&l.username, &l.password, &l.submit) {
+                (Some(u), Some(p), Some(s)) => Some(LoginForm {
+                    username: Matcher::compile(u.get_ref())?,
+                    password: Matcher::compile(p.get_ref())?,
+                    submit: Matcher::compile(s.get_ref())?,
+                    next: l.next.as_ref().map(|m| Matcher::compile(m.get_ref())).transpose()?,
+                    totp: l.totp.as_ref().map(|m| Matcher::compile(m.get_ref())).transpose()?,
+                }),
+                _ => None,
+            },
         }),
         None => None,
     };

@@ -38,6 +38,17 @@ pub struct PlatformRules {
 pub struct LoginProbe {
     pub url: String,
     pub signed_in: Option<Matcher>,
+    /// How to fill the sign-in form; None: never sign in unattended.
+    pub form: Option<LoginForm>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginForm {
+    pub username: Matcher,
+    pub password: Matcher,
+    pub submit: Matcher,
+    pub next: Option<Matcher>,
+    pub totp: Option<Matcher>,
 }
 
 #[derive(Debug, Clone)]

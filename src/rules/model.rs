@@ -52,6 +52,16 @@ pub struct Login {
     /// An element present only when signed in. Without one, only a
     /// redirect to `url` reveals a signed-out session.
     pub signed_in: Option<Spanned<Locator>>,
+    /// The sign-in form, for unattended re-login with stored credentials
+    /// (`privaudit auth set`). Without it, privaudit never types credentials.
+    pub username: Option<Spanned<Locator>>,
+    pub password: Option<Spanned<Locator>>,
+    /// The button that sends the form.
+    pub submit: Option<Spanned<Locator>>,
+    /// For two-step forms: the button between username and password ("Next").
+    pub next: Option<Spanned<Locator>>,
+    /// The one-time-code field of the two-step verification page.
+    pub totp: Option<Spanned<Locator>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]

@@ -8,17 +8,20 @@ use crate::support::{json, require_chromium, Env};
 #[test]
 fn demo_shows_drift_fixes_it_and_rechecks_clean() {
     require_chromium();
-    Env::new()
-        .cmd()
+    let env = Env::new();
+    // Every built-in platform has a replica, so the demo covers them all.
+    let listed = env.cmd().args(["rules", "list", "--format", "json"]).output().unwrap();
+    let n = json(&listed.stdout)["platforms"].as_array().unwrap().len();
+    env.cmd()
         .arg("demo")
         .assert()
         .success()
         .stdout(
             predicate::str::contains("LinkedIn")
                 .and(predicate::str::contains("Instagram"))
-                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ drift").unwrap())
-                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ fixed").unwrap())
-                .and(predicate::str::is_match(r"3 platforms, \d+ settings: \d+ ok, \d+ manual \(").unwrap()),
+                .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ drift")).unwrap())
+                .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ fixed")).unwrap())
+                .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ ok, \d+ manual \(")).unwrap()),
         )
         .stderr(predicate::str::contains("your own accounts"));
 }

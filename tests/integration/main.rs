@@ -3,10 +3,12 @@
 
 mod support;
 
+mod accounts_e2e;
 mod apply_e2e;
 mod check_e2e;
 mod cli;
 mod conformance_e2e;
+mod defaults;
 mod demo;
 mod docs;
 mod evidence_e2e;

@@ -251,3 +251,36 @@ impl Receiver {
         self.bodies.lock().expect("receiver lock").clone()
     }
 }
+
+impl Env {
+    /// Runs `script` with `sh` inside a private D-Bus session with an
+    /// unlocked GNOME Keyring: a real Secret Service backend for the OS
+    /// keyring, as on a desktop. `privaudit` on PATH is the binary under test.
+    pub fn in_keyring_session(&self, script: &str) -> std::process::Output {
+        let bin = assert_cmd::cargo::cargo_bin("privaudit");
+        let dir = bin.parent().expect("binary dir").to_path_buf();
+        let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+        let home = self.data.path().join("home");
+        std::fs::create_dir_all(&home).expect("test home");
+        let wrapped = format!(
+            "echo -n keyring-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; {script}"
+        );
+        let mut cmd = std::process::Command::new("dbus-run-session");
+        for (key, _) in std::env::vars() {
+            if key.starts_with("PRIVAUDIT_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.args(["--", "sh", "-c", &wrapped])
+            .env("PATH", path)
+            // The keyring daemon keeps its files under HOME: never the real one.
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("PRIVAUDIT_CONFIG", self.config.path())
+            .env("PRIVAUDIT_DATA_DIR", self.data.path())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run dbus-run-session (apt-get install dbus gnome-keyring)")
+    }
+}

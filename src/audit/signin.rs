@@ -1,0 +1,262 @@
+//! Unattended sign-in with stored credentials, once per platform per run.
+//!
+//! Credentials are typed only after checking that the page is on one of the
+//! platform's declared domains (or the overridden base URL's origin) and that
+//! the form would send them there too; the tab's navigation guard blocks a
+//! form posted elsewhere anyway. Anything unexpected — a captcha, "verify
+//! it's you", a code the stored secret cannot answer, a wrong password —
+//! ends the attempt with the reason: never a loop, never a hang.
+
+use std::time::{Duration, Instant};
+
+use super::platform::{allowed, find_node, same_path};
+use crate::browser::ax::{self, AxItem};
+use crate::browser::Tab;
+use crate::plan::PlatformPlan;
+use crate::rules::{LoginForm, Matcher};
+use crate::secrets::{totp, Credentials};
+
+/// Why an unattended sign-in stopped. The text is shown to the user: it
+/// never contains the username, password or code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFailed(pub String);
+
+/// Names that mean a person has to be there: captchas and identity checks.
+const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|verify (that )?you('| a)re (a )?human|security check|verify it'?s you|confirm it'?s you|unusual (login|sign-in) activity|let'?s do a quick security check";
+
+pub async fn sign_in(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    form: &LoginForm,
+    login_url: &str,
+    credentials: &Credentials,
+    timeout: Duration,
+) -> Result<(), SignInFailed> {
+    let fail = |why: &str| Err(SignInFailed(why.to_string()));
+    let deadline = Instant::now() + timeout;
+    let landed = match tab.goto(login_url).await {
+        Ok(url) => url,
+        Err(e) => return fail(&format!("the sign-in page did not load: {e}")),
+    };
+    let guard = allowed(pp);
+    if !guard.allows(&landed) {
+        return fail(&format!(
+            "the sign-in page is at {}, not on one of {}'s domains: credentials were not typed",
+            origin_of(&landed),
+            pp.platform.name
+        ));
+    }
+    let human = regex::Regex::new(HUMAN_CHECK).map_err(|e| SignInFailed(e.to_string()))?;
+
+    let Some(user_field) = field(tab, &form.username, deadline).await? else {
+        return fail("the sign-in form's username field was not found: the rule's [login] form may be stale");
+    };
+    check_target(tab, pp, &user_field, &landed).await?;
+    type_into(tab, &user_field, &credentials.username).await?;
+    if let Some(next) = &form.next {
+        let Some(button) = field(tab, next, deadline).await? else {
+            return fail("the sign-in form's \"next\" button was not found");
+        };
+        click(tab, &button).await?;
+    }
+    let Some(password_field) = field(tab, &form.password, deadline).await? else {
+        return fail(&blocked_or(tab, &human, "the password field did not appear").await);
+    };
+    // The page may have changed between the two steps: check again, right
+    // before the secret leaves privaudit.
+    check_target(tab, pp, &password_field, &landed).await?;
+    type_into(tab, &password_field, credentials.password.expose()).await?;
+    let Some(submit) = field(tab, &form.submit, deadline).await? else {
+        return fail("the sign-in form's submit button was not found");
+    };
+    click(tab, &submit).await?;
+
+    let mut code_sent = false;
+    loop {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let url = tab.current_url().await.unwrap_or_default();
+        if !url.is_empty() && !guard.allows(&url) {
+            return fail(&format!(
+                "the sign-in left {}'s domains for {}",
+                pp.platform.name,
+                origin_of(&url)
+            ));
+        }
+        let snapshot = match tab.snapshot().await {
+            Ok(s) => s,
+            Err(e) => return fail(&format!("the browser stopped answering ({e:#})")),
+        };
+        if let Some(why) = human_check(&snapshot, &human) {
+            return fail(&format!(
+                "{} asks for a human check ({why}): sign in by hand once",
+                pp.platform.name
+            ));
+        }
+        let code_field = match &form.totp {
+            Some(m) => shown(tab, &snapshot, m).await,
+            None => None,
+        };
+        if let Some(code_field) = code_field {
+            if code_sent {
+                return fail(
+                    "the one-time code was not accepted (is the stored TOTP secret the account's current one?)",
+                );
+            }
+            let Some(secret) = &credentials.totp else {
+                return fail(&format!(
+                    "{} asks for a two-step verification code and no TOTP secret is stored (`privaudit auth set {} --totp`)",
+                    pp.platform.name, pp.platform.id
+                ));
+            };
+            let code = totp::code_now(secret).map_err(|e| SignInFailed(e.to_string()))?;
+            check_target(tab, pp, &code_field, &landed).await?;
+            type_into(tab, &code_field, &code).await?;
+            let Some(submit) = field(tab, &form.submit, deadline).await? else {
+                return fail("the verification page's submit button was not found");
+            };
+            click(tab, &submit).await?;
+            code_sent = true;
+            continue;
+        }
+        let still_on_form = shown(tab, &snapshot, &form.password).await.is_some() || same_path(&url, login_url);
+        if !still_on_form {
+            return Ok(());
+        }
+        if let Some(alert) = alert_text(&snapshot, credentials) {
+            return fail(&format!("the sign-in page says: {alert}"));
+        }
+        if Instant::now() >= deadline {
+            return fail(
+                "still on the sign-in page after submitting (wrong password, or an extra step privaudit does not know)",
+            );
+        }
+    }
+}
+
+async fn field(tab: &Tab, m: &Matcher, deadline: Instant) -> Result<Option<AxItem>, SignInFailed> {
+    find_node(tab, m, deadline, |_| true)
+        .await
+        .map_err(|e| SignInFailed(format!("the browser stopped answering ({e:#})")))
+}
+
+/// The element a locator names on the page now, if it is shown (CSS
+/// through the DOM, role and name through the snapshot).
+pub async fn shown(tab: &Tab, snapshot: &[AxItem], m: &Matcher) -> Option<AxItem> {
+    match &m.css {
+        Some(css) => {
+            let id = tab.css_node(css).await?;
+            snapshot
+                .iter()
+                .find(|i| i.backend_id == Some(id) && !i.ignored)
+                .cloned()
+        }
+        None => ax::find(snapshot, m).first().map(|n| (*n).clone()),
+    }
+}
+
+async fn type_into(tab: &Tab, node: &AxItem, text: &str) -> Result<(), SignInFailed> {
+    let id = node
+        .backend_id
+        .ok_or_else(|| SignInFailed("a sign-in field has no DOM node".into()))?;
+    tab.type_into(id, text)
+        .await
+        .map_err(|e| SignInFailed(format!("could not type into the sign-in form ({e:#})")))
+}
+
+async fn click(tab: &Tab, node: &AxItem) -> Result<(), SignInFailed> {
+    let id = node
+        .backend_id
+        .ok_or_else(|| SignInFailed("a sign-in button has no DOM node".into()))?;
+    tab.click(id)
+        .await
+        .map_err(|e| SignInFailed(format!("could not press a sign-in button ({e:#})")))
+}
+
+/// Refuses unless the page and the form's destination are allowed.
+async fn check_target(tab: &Tab, pp: &PlatformPlan, node: &AxItem, landed: &str) -> Result<(), SignInFailed> {
+    let guard = allowed(pp);
+    let page = tab.current_url().await.unwrap_or_else(|| landed.to_string());
+    if !guard.allows(&page) {
+        return Err(SignInFailed(format!(
+            "the sign-in page moved to {}, not one of {}'s domains: credentials were not typed",
+            origin_of(&page),
+            pp.platform.name
+        )));
+    }
+    if let Some(id) = node.backend_id {
+        if let Ok(Some(action)) = tab.form_action(id).await {
+            if !action.is_empty() && !guard.allows(&action) {
+                return Err(SignInFailed(format!(
+                    "the sign-in form would send the credentials to {}, not to {}: they were not typed",
+                    origin_of(&action),
+                    pp.platform.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn blocked_or(tab: &Tab, human: &regex::Regex, otherwise: &str) -> String {
+    match tab.snapshot().await {
+        Ok(s) => human_check(&s, human)
+            .map(|why| format!("a human check is in the way ({why}): sign in by hand once"))
+            .unwrap_or_else(|| otherwise.to_string()),
+        Err(_) => otherwise.to_string(),
+    }
+}
+
+/// A captcha frame or an identity-check heading, by what it announces.
+fn human_check(snapshot: &[AxItem], human: &regex::Regex) -> Option<String> {
+    snapshot
+        .iter()
+        .filter(|i| !i.ignored)
+        .filter(|i| {
+            matches!(
+                i.role.as_str(),
+                "Iframe" | "iframe" | "heading" | "alert" | "dialog" | "alertdialog" | "StaticText" | "checkbox"
+            )
+        })
+        .find(|i| human.is_match(&i.name))
+        .map(|i| truncate(&i.name, 80))
+}
+
+/// The text of an alert on the sign-in page (e.g. "Wrong password"), with
+/// anything that could be the username or a secret taken out.
+fn alert_text(snapshot: &[AxItem], credentials: &Credentials) -> Option<String> {
+    let alert = snapshot
+        .iter()
+        .find(|i| i.role == "alert" && !i.ignored && !i.name.trim().is_empty())
+        .map(|i| i.name.clone())
+        .or_else(|| {
+            let container = snapshot.iter().find(|i| i.role == "alert" && !i.ignored)?;
+            let text: Vec<&str> = snapshot
+                .iter()
+                .filter(|i| i.parent.as_deref() == Some(container.id.as_str()) && !i.name.trim().is_empty())
+                .map(|i| i.name.as_str())
+                .collect();
+            (!text.is_empty()).then(|| text.join(" "))
+        })?;
+    let mut cleaned = alert;
+    for secret in [credentials.username.as_str(), credentials.password.expose()] {
+        if !secret.is_empty() {
+            cleaned = cleaned.replace(secret, "…");
+        }
+    }
+    Some(truncate(&cleaned, 160))
+}
+
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| "an unknown place".into())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        text
+    } else {
+        text.chars().take(max).collect::<String>() + "…"
+    }
+}

@@ -1,0 +1,122 @@
+//! `privaudit auth set|show|rm`: credentials for unattended sign-in, kept in
+//! the OS keyring. Nothing here ever prints a secret.
+
+use std::io::{BufRead, IsTerminal};
+
+use crate::cli::AuthCommand;
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::output;
+use crate::secrets::{self, Credentials, Origin, Secret, SecretsError};
+
+pub fn run(ctx: &Context, command: AuthCommand) -> anyhow::Result<Exit> {
+    match command {
+        AuthCommand::Set {
+            platform,
+            username,
+            stdin,
+            totp,
+        } => set(ctx, &platform, username, stdin, totp),
+        AuthCommand::Show { platform } => show(ctx, &platform),
+        AuthCommand::Rm { platform } => rm(ctx, &platform),
+    }
+}
+
+fn known_platform(ctx: &Context, platform: &str) -> anyhow::Result<()> {
+    let catalogue = super::load_rules(ctx)?;
+    if catalogue.platform(platform).is_none() {
+        return Err(Failure::usage(format!("no rules for platform `{platform}`"))
+            .hint("`privaudit rules list` shows the platforms")
+            .into());
+    }
+    Ok(())
+}
+
+fn keyring_failure(e: SecretsError) -> anyhow::Error {
+    let hint = e.hint();
+    Failure::usage(e.to_string()).hint(hint).into()
+}
+
+fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_totp: bool) -> anyhow::Result<Exit> {
+    known_platform(ctx, platform)?;
+    let (password, totp) = if from_stdin {
+        let mut lines = std::io::stdin().lock().lines();
+        let password = lines.next().transpose()?.unwrap_or_default();
+        let totp = lines.next().transpose()?.filter(|l| !l.trim().is_empty());
+        (Secret::new(password), totp.map(Secret::new))
+    } else {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage("no terminal to ask for the password on")
+                .hint("pipe the password (and optionally the TOTP secret on a second line) with --stdin")
+                .into());
+        }
+        let password = Secret::new(rpassword::prompt_password(format!(
+            "{platform} password for {username}: "
+        ))?);
+        let totp = if ask_totp {
+            Some(Secret::new(rpassword::prompt_password(
+                "TOTP secret (base32, from the authenticator setup page): ",
+            )?))
+        } else {
+            None
+        };
+        (password, totp)
+    };
+    if password.is_empty() {
+        return Err(Failure::usage("the password is empty")
+            .hint("nothing was stored")
+            .into());
+    }
+    if let Some(secret) = &totp {
+        // Refuse a secret that cannot produce codes now, not at 3 a.m.
+        secrets::totp::code_now(secret)
+            .map_err(|e| Failure::usage(e.to_string()).hint("copy the secret again from the platform's setup page"))?;
+    }
+    let credentials = Credentials {
+        username,
+        password,
+        totp,
+    };
+    secrets::store(platform, &credentials).map_err(keyring_failure)?;
+    output::print(&format!(
+        "Stored {platform} credentials for {} in the OS keyring{}.\ncheck and apply will sign in by themselves when {platform}'s session has expired.\n",
+        credentials.username,
+        if credentials.totp.is_some() { " (with a TOTP secret)" } else { "" }
+    ));
+    Ok(Exit::Ok)
+}
+
+fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
+    known_platform(ctx, platform)?;
+    match secrets::lookup(ctx, platform).map_err(keyring_failure)? {
+        None => {
+            output::print(&format!(
+                "No credentials for {platform}. Store them with `privaudit auth set {platform} --username NAME`.\n"
+            ));
+            Ok(Exit::Ok)
+        }
+        Some((c, origin)) => {
+            let from = match origin {
+                Origin::Keyring => "the OS keyring".to_string(),
+                Origin::Commands => format!("commands in {}", secrets::accounts::path(ctx).display()),
+            };
+            output::print(&format!(
+                "platform: {platform}\nusername: {}\npassword: stored (not shown)\ntotp:     {}\nfrom:     {from}\n",
+                c.username,
+                if c.totp.is_some() { "stored (not shown)" } else { "none" }
+            ));
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+fn rm(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
+    known_platform(ctx, platform)?;
+    if secrets::remove(platform).map_err(keyring_failure)? {
+        output::print(&format!("Removed the {platform} credentials from the OS keyring.\n"));
+    } else {
+        output::print(&format!("There were no {platform} credentials in the OS keyring.\n"));
+    }
+    Ok(Exit::Ok)
+}

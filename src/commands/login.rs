@@ -1,0 +1,266 @@
+//! `privaudit login PLATFORM`: sign in once and keep the session in the
+//! platform's own browser profile under the data dir.
+//!
+//! Three ways: a window where the person signs in (the default); the stored
+//! credentials, typed unattended (`--headless`, or the window pre-filled);
+//! or a cookie export (`--cookies FILE`, for servers without a display).
+//! Each ends by reading the platform's first settings page to prove the
+//! session works. No screenshot is ever taken here.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::audit::{self, signin, AuditOptions, Status};
+use crate::browser::{self, ax, Browser, LaunchOptions, Tab};
+use crate::cli::LoginArgs;
+use crate::context::Context;
+use crate::exit::Exit;
+use crate::failure::Failure;
+use crate::plan::{self, PlatformPlan};
+use crate::profile::{Preset, Profile};
+use crate::rules::LoginProbe;
+use crate::{cookies, output, secrets, sessions};
+
+pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
+    let catalogue = super::load_rules(ctx)?;
+    let base_urls: BTreeMap<String, String> = args.base_urls.iter().cloned().collect();
+    let plan = plan::build(
+        &catalogue,
+        &Profile::preset(Preset::Strict),
+        std::slice::from_ref(&args.platform),
+        &base_urls,
+    )
+    .map_err(|e| Failure::usage(e.to_string()).hint("`privaudit rules list` shows the platforms"))?;
+    let Some(pp) = plan.platforms.first().cloned() else {
+        return Err(Failure::usage(format!("nothing to sign in to for `{}`", args.platform)).into());
+    };
+    let Some(login) = pp.platform.login.clone() else {
+        return Err(Failure::usage(format!(
+            "the rules for {} do not say where its sign-in page is ([login] url)",
+            pp.platform.name
+        ))
+        .hint("add a [login] section to the rule file (see CONTRIBUTING.md)")
+        .into());
+    };
+    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
+    let dir = sessions::dir(ctx, &pp.platform.id);
+    sessions::ensure(&dir)?;
+
+    let imported = match &args.cookies {
+        Some(file) => Some(read_cookies(file, &pp)?),
+        None => None,
+    };
+    let credentials = if imported.is_none() {
+        secrets::lookup(ctx, &pp.platform.id).ok().flatten().map(|(c, _)| c)
+    } else {
+        None
+    };
+    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let headless = imported.is_some() || args.headless || !has_display;
+    if headless && imported.is_none() && (credentials.is_none() || login.form.is_none()) {
+        let why = if login.form.is_none() {
+            format!("the rules for {} do not describe its sign-in form", pp.platform.name)
+        } else {
+            format!("no credentials are stored for {}", pp.platform.id)
+        };
+        return Err(Failure::usage(format!("cannot sign in without a window: {why}"))
+            .hint(format!(
+                "run `privaudit login {0}` where a display is available, or import cookies with `privaudit login {0} --cookies cookies.txt`, or store credentials with `privaudit auth set {0}`",
+                pp.platform.id
+            ))
+            .into());
+    }
+
+    let executable = browser::find::find_browser(ctx.browser.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+    let source = browser::Source::Launch(LaunchOptions {
+        executable,
+        headed: !headless,
+        user_data_dir: Some(dir.clone()),
+        timeout: ctx.timeout,
+    });
+    let options = AuditOptions {
+        jobs: 1,
+        timeout: ctx.timeout,
+        evidence: None,
+        redact: false,
+        credentials: Default::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
+    let wait = Duration::from_secs(args.wait.max(1));
+    let outcome = runtime.block_on(async {
+        let browser = Browser::open(&source)
+            .await
+            .map_err(|e| Failure::usage(format!("cannot start Chromium: {e:#}")))?;
+        let result = sign_in(
+            ctx,
+            &browser,
+            &pp,
+            &login,
+            imported,
+            credentials,
+            &options,
+            wait,
+            !headless,
+        )
+        .await;
+        browser.shutdown().await;
+        result
+    });
+    match outcome? {
+        Verified::SignedIn => {
+            output::print(&format!(
+                "Signed in to {}. The session is kept in {}; check and apply use it.\n",
+                pp.platform.name,
+                dir.display()
+            ));
+            Ok(Exit::Ok)
+        }
+        Verified::NotSignedIn(why) => Err(
+            Failure::incomplete(format!("not signed in to {}: {why}", pp.platform.name))
+                .hint(format!("try `privaudit login {}` again", pp.platform.id))
+                .into(),
+        ),
+    }
+}
+
+enum Verified {
+    SignedIn,
+    NotSignedIn(String),
+}
+
+fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec<cookies::Cookie>> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
+    let all = cookies::parse(&text).map_err(|e| {
+        Failure::usage(format!("{}: {e}", file.display()))
+            .hint("export the cookies as cookies.txt (Netscape format) or as a JSON array")
+    })?;
+    let mut hosts = pp.platform.domains.clone();
+    if let Some(host) = url::Url::parse(&pp.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+    {
+        hosts.push(host);
+    }
+    let total = all.len();
+    let mine: Vec<cookies::Cookie> = all.into_iter().filter(|c| c.belongs_to(&hosts)).collect();
+    if mine.is_empty() {
+        return Err(Failure::usage(format!(
+            "{} has no cookies for {} ({} cookies for other sites were ignored)",
+            file.display(),
+            pp.platform.domains.join(", "),
+            total
+        ))
+        .hint(format!("export the cookies while signed in to {}", pp.platform.name))
+        .into());
+    }
+    Ok(mine)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sign_in(
+    ctx: &Context,
+    browser: &Browser,
+    pp: &PlatformPlan,
+    login: &LoginProbe,
+    imported: Option<Vec<cookies::Cookie>>,
+    credentials: Option<secrets::Credentials>,
+    options: &AuditOptions,
+    wait: Duration,
+    headed: bool,
+) -> Result<Verified, Failure> {
+    let tab = browser
+        .open_tab(audit::guard_for(pp))
+        .await
+        .map_err(|e| Failure::incomplete(format!("{e:#}")))?;
+    let login_url = pp.url(&login.url);
+    let outcome = if let Some(cookies) = imported {
+        tab.set_cookies(&cookies)
+            .await
+            .map_err(|e| Failure::incomplete(format!("{e:#}")))?;
+        None
+    } else if let (Some(c), Some(form)) = (&credentials, &login.form) {
+        // Stored credentials: type them (in the window, if there is one).
+        match signin::sign_in(&tab, pp, form, &login_url, c, options.timeout).await {
+            Ok(()) => None,
+            Err(e) if headed => {
+                output::note(
+                    ctx,
+                    &format!(
+                        "signing in with the stored credentials stopped ({}); finish in the window",
+                        e.0
+                    ),
+                );
+                Some(wait_for_person(&tab, pp, login, &login_url, wait, false).await)
+            }
+            Err(e) => Some(Verified::NotSignedIn(e.0)),
+        }
+    } else {
+        output::print(&format!(
+            "Sign in to {} in the window that opened; privaudit waits up to {} s.\n",
+            pp.platform.name,
+            wait.as_secs()
+        ));
+        Some(wait_for_person(&tab, pp, login, &login_url, wait, true).await)
+    };
+    tab.close().await;
+    if let Some(Verified::NotSignedIn(why)) = outcome {
+        return Ok(Verified::NotSignedIn(why));
+    }
+    // Prove it: read the platform's settings as check would.
+    let one = plan::Plan {
+        platforms: vec![pp.clone()],
+        unknown_overrides: Vec::new(),
+    };
+    let findings = audit::check(browser, &one, options, &|_| {}).await;
+    Ok(match findings.iter().find(|f| f.status == Status::LoginRequired) {
+        Some(f) => Verified::NotSignedIn(f.message.clone().unwrap_or_else(|| "still signed out".into())),
+        None => Verified::SignedIn,
+    })
+}
+
+/// Waits for the person to sign in: the signed-in marker appears, or the
+/// tab leaves the sign-in page for another page of the platform.
+async fn wait_for_person(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    login: &LoginProbe,
+    login_url: &str,
+    wait: Duration,
+    navigate: bool,
+) -> Verified {
+    if navigate {
+        if let Err(e) = tab.goto(login_url).await {
+            return Verified::NotSignedIn(format!("the sign-in page did not load: {e}"));
+        }
+    }
+    let guard = audit::guard_for(pp);
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let url = tab.current_url().await.unwrap_or_default();
+        let Ok(snapshot) = tab.snapshot().await else {
+            return Verified::NotSignedIn("the window was closed before signing in finished".into());
+        };
+        if login
+            .signed_in
+            .as_ref()
+            .is_some_and(|m| !ax::find(&snapshot, m).is_empty())
+        {
+            return Verified::SignedIn;
+        }
+        let on_form = match &login.form {
+            Some(f) => signin::shown(tab, &snapshot, &f.password).await.is_some(),
+            None => false,
+        };
+        if guard.allows(&url) && !audit::same_page(&url, login_url) && !on_form {
+            return Verified::SignedIn;
+        }
+    }
+    Verified::NotSignedIn(format!("signing in did not finish within {} s", wait.as_secs()))
+}

@@ -1,0 +1,302 @@
+//! The cross-platform matrix of documented defaults, for journalists: per
+//! platform and category, how many settings share the user's data by
+//! default, where, and on whose word. Pure: rules in, matrix out.
+
+pub mod html;
+
+use serde::Serialize;
+
+use crate::rules::{same_value, Catalogue, Category, SettingKind};
+
+/// What a setting does to a new account, by the rule's documented default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exposure {
+    /// The default is not the private value: data is shared unless the user acts.
+    SharedByDefault,
+    /// The default is already the private value.
+    PrivateByDefault,
+    /// No documented default.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingDefault {
+    pub id: String,
+    pub label: String,
+    pub exposure: Exposure,
+    pub default: Option<String>,
+    pub private_value: Option<String>,
+    pub regions: Vec<String>,
+    pub note: Option<String>,
+    pub since: Option<String>,
+    pub source: String,
+    /// True when the rule lists its default as unverified.
+    pub default_unverified: bool,
+    pub manual: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub category: Category,
+    pub settings: Vec<SettingDefault>,
+}
+
+impl Cell {
+    pub fn shared(&self) -> usize {
+        self.count(Exposure::SharedByDefault)
+    }
+
+    pub fn known(&self) -> usize {
+        self.settings.len() - self.count(Exposure::Unknown)
+    }
+
+    fn count(&self, e: Exposure) -> usize {
+        self.settings.iter().filter(|s| s.exposure == e).count()
+    }
+
+    /// Share of documented defaults that expose data, 0.0–1.0; None when no
+    /// default is documented.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.known() > 0).then(|| self.shared() as f64 / self.known() as f64)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub platform: String,
+    pub name: String,
+    pub verified: String,
+    pub policy_urls: Vec<String>,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    pub rules_version: String,
+    pub categories: Vec<Category>,
+    pub rows: Vec<Row>,
+}
+
+pub fn build(catalogue: &Catalogue) -> Matrix {
+    let categories: Vec<Category> = Category::ALL.to_vec();
+    let rows = catalogue
+        .platforms
+        .iter()
+        .map(|p| Row {
+            platform: p.id.clone(),
+            name: p.name.clone(),
+            verified: p.verified.clone(),
+            policy_urls: p.policy_urls.clone(),
+            cells: categories
+                .iter()
+                .map(|c| Cell {
+                    category: *c,
+                    settings: p
+                        .settings
+                        .iter()
+                        .filter(|s| s.category == *c)
+                        .map(|s| {
+                            let (private_value, manual) = match &s.kind {
+                                SettingKind::Control { private_value, .. } => (Some(private_value.clone()), false),
+                                SettingKind::Manual { .. } => (None, true),
+                            };
+                            SettingDefault {
+                                id: s.id.clone(),
+                                label: s.label.clone(),
+                                exposure: exposure(
+                                    s.default.as_ref().map(|d| d.value.as_str()),
+                                    private_value.as_deref(),
+                                ),
+                                default: s.default.as_ref().map(|d| d.value.clone()),
+                                private_value,
+                                regions: s.default.as_ref().map(|d| d.regions.clone()).unwrap_or_default(),
+                                note: s.default.as_ref().and_then(|d| d.note.clone()),
+                                since: s.since.clone(),
+                                source: s.source.clone(),
+                                default_unverified: s.unverified.iter().any(|u| u == "default"),
+                                manual,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    Matrix {
+        rules_version: catalogue.version.clone(),
+        categories,
+        rows,
+    }
+}
+
+/// Manual settings (objection forms) have no private value to compare: their
+/// default says whether the user is included until they object.
+fn exposure(default: Option<&str>, private_value: Option<&str>) -> Exposure {
+    match (default, private_value) {
+        (None, _) => Exposure::Unknown,
+        (Some(d), Some(p)) if same_value(d, p) => Exposure::PrivateByDefault,
+        (Some(_), Some(_)) => Exposure::SharedByDefault,
+        (Some(d), None) => {
+            let d = d.trim().to_ascii_lowercase();
+            if ["excluded", "not included", "off", "opted out", "private"].contains(&d.as_str()) {
+                Exposure::PrivateByDefault
+            } else {
+                Exposure::SharedByDefault
+            }
+        }
+    }
+}
+
+impl Matrix {
+    /// One cell's summary, e.g. "2/3 on (US, worldwide)".
+    pub fn cell_text(cell: &Cell) -> String {
+        if cell.settings.is_empty() {
+            return "—".into();
+        }
+        let mut regions: Vec<String> = cell
+            .settings
+            .iter()
+            .filter(|s| s.exposure == Exposure::SharedByDefault)
+            .flat_map(|s| s.regions.clone())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        let mut text = format!("{}/{} shared by default", cell.shared(), cell.settings.len());
+        if !regions.is_empty() {
+            text.push_str(&format!(" ({})", regions.join("; ")));
+        }
+        text
+    }
+
+    pub fn table(&self, color: bool) -> String {
+        use comfy_table::presets::UTF8_FULL_CONDENSED;
+        use comfy_table::{ContentArrangement, Table};
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !color {
+            table.force_no_tty();
+        }
+        let mut header = vec!["Platform".to_string()];
+        header.extend(self.categories.iter().map(|c| c.to_string()));
+        table.set_header(header);
+        for row in &self.rows {
+            let mut cells = vec![row.name.clone()];
+            cells.extend(row.cells.iter().map(Self::cell_text));
+            table.add_row(cells);
+        }
+        format!(
+            "{table}\n{}\nSources: `privaudit rules show PLATFORM`, or --format html for a page with every source linked.\n",
+            self.totals()
+        )
+    }
+
+    fn totals(&self) -> String {
+        let all: Vec<&SettingDefault> = self
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().flat_map(|c| c.settings.iter()))
+            .collect();
+        let shared = all.iter().filter(|s| s.exposure == Exposure::SharedByDefault).count();
+        format!(
+            "{} platforms, {} settings: {shared} share your data unless you act (rules {})",
+            self.rows.len(),
+            all.len(),
+            self.rules_version
+        )
+    }
+
+    pub fn markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|");
+        let mut out = String::from("| Platform |");
+        for c in &self.categories {
+            out.push_str(&format!(" {c} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(self.categories.len()));
+        out.push('\n');
+        for row in &self.rows {
+            out.push_str(&format!("| {} |", esc(&row.name)));
+            for cell in &row.cells {
+                out.push_str(&format!(" {} |", esc(&Self::cell_text(cell))));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!("\n{}\n\n", self.totals()));
+        out.push_str("| Platform | Setting | Category | Default | Private | Regions | Since | Source |\n|---|---|---|---|---|---|---|---|\n");
+        for row in &self.rows {
+            for cell in &row.cells {
+                for s in &cell.settings {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
+                        esc(&row.name),
+                        esc(&s.label),
+                        cell.category,
+                        esc(s.default.as_deref().unwrap_or("unknown")),
+                        if s.default_unverified { " (unverified)" } else { "" },
+                        esc(s.private_value.as_deref().unwrap_or("form")),
+                        esc(&s.regions.join(", ")),
+                        esc(s.since.as_deref().unwrap_or("")),
+                        s.source
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn csv(&self) -> anyhow::Result<String> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "platform",
+            "setting",
+            "label",
+            "category",
+            "exposure",
+            "default",
+            "default_unverified",
+            "private_value",
+            "regions",
+            "since",
+            "source",
+        ])?;
+        for row in &self.rows {
+            for cell in &row.cells {
+                for s in &cell.settings {
+                    let exposure = serde_json::to_value(s.exposure)?;
+                    w.write_record([
+                        row.platform.as_str(),
+                        &s.id,
+                        &s.label,
+                        cell.category.as_str(),
+                        exposure.as_str().unwrap_or(""),
+                        s.default.as_deref().unwrap_or(""),
+                        if s.default_unverified { "true" } else { "false" },
+                        s.private_value.as_deref().unwrap_or(""),
+                        &s.regions.join("; "),
+                        s.since.as_deref().unwrap_or(""),
+                        &s.source,
+                    ])?;
+                }
+            }
+        }
+        Ok(String::from_utf8(w.into_inner()?)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exposure_compares_the_default_with_the_private_value() {
+        assert_eq!(exposure(Some("on"), Some("off")), Exposure::SharedByDefault);
+        assert_eq!(exposure(Some(" Off "), Some("off")), Exposure::PrivateByDefault);
+        assert_eq!(exposure(None, Some("off")), Exposure::Unknown);
+        // Objection forms: included until the user objects.
+        assert_eq!(exposure(Some("included"), None), Exposure::SharedByDefault);
+        assert_eq!(exposure(Some("excluded"), None), Exposure::PrivateByDefault);
+    }
+}

@@ -1,0 +1,80 @@
+//! `<config>/accounts.toml`: credentials from commands, for people who keep
+//! passwords in pass, 1Password CLI, Bitwarden CLI and the like.
+//!
+//! ```toml
+//! [linkedin]
+//! username = "me@example.org"
+//! password_command = "pass show web/linkedin"
+//! totp_command = "pass otp uri web/linkedin | sed 's/.*secret=//;s/&.*//'"   # optional
+//! ```
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use super::{Credentials, Secret};
+use crate::context::Context;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub username: String,
+    pub password_command: String,
+    /// Prints the base32 TOTP secret (not a code: privaudit computes codes).
+    pub totp_command: Option<String>,
+}
+
+pub fn path(ctx: &Context) -> std::path::PathBuf {
+    ctx.config_dir.join("accounts.toml")
+}
+
+pub fn load(ctx: &Context) -> anyhow::Result<BTreeMap<String, Account>> {
+    let path = path(ctx);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))
+}
+
+impl Account {
+    pub fn resolve(&self, platform: &str) -> anyhow::Result<Credentials> {
+        let password = run(&self.password_command)
+            .with_context(|| format!("the password_command for {platform} in accounts.toml failed"))?;
+        let totp = match &self.totp_command {
+            Some(cmd) => {
+                Some(run(cmd).with_context(|| format!("the totp_command for {platform} in accounts.toml failed"))?)
+            }
+            None => None,
+        };
+        Ok(Credentials {
+            username: self.username.clone(),
+            password,
+            totp,
+        })
+    }
+}
+
+/// Runs `sh -c cmd` and takes the first line of its output. The output is
+/// a secret: it is never part of an error.
+fn run(cmd: &str) -> anyhow::Result<Secret> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run `{cmd}`"))?;
+    if !output.status.success() {
+        anyhow::bail!("`{cmd}` exited with {}", output.status);
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| anyhow::anyhow!("`{cmd}` printed something not UTF-8"))?;
+    let first = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    if first.is_empty() {
+        anyhow::bail!("`{cmd}` printed nothing");
+    }
+    Ok(Secret::new(first))
+}

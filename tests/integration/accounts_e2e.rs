@@ -1,0 +1,342 @@
+//! Accounts: sessions kept per platform, credentials from the OS keyring or
+//! from commands, unattended re-login, and everything that must stop it —
+//! on the LinkedIn replica's sign-in flow, with the real Chromium.
+
+use privaudit::replica::ReplicaAccount;
+
+use crate::support::{edit_file, json, require_chromium, Env, Receiver, Replica};
+
+const USER: &str = "reader@example.org";
+const PASSWORD: &str = "correct horse battery staple";
+/// "12345678901234567890" in base32 (RFC 6238's SHA-1 test secret).
+const TOTP: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+fn account(totp: bool, captcha: bool) -> ReplicaAccount {
+    ReplicaAccount {
+        username: USER.into(),
+        password: PASSWORD.into(),
+        totp_secret: totp.then(|| TOTP.to_string()),
+        captcha,
+    }
+}
+
+/// accounts.toml with commands that print the credentials (as `pass` would).
+fn write_accounts(env: &Env, password: &str, totp: bool) {
+    let mut text = format!("[linkedin]\nusername = \"{USER}\"\npassword_command = \"printf '%s' '{password}'\"\n");
+    if totp {
+        text.push_str(&format!("totp_command = \"echo {TOTP}\"\n"));
+    }
+    std::fs::write(env.config.path().join("accounts.toml"), text).expect("write accounts.toml");
+}
+
+fn check(env: &Env, replica: &Replica) -> (Option<i32>, serde_json::Value, String) {
+    let out = env
+        .cmd()
+        .args(["--timeout", "10", "check", "linkedin", "--format", "json"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .expect("run privaudit");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        !stdout.contains(PASSWORD) && !stderr.contains(PASSWORD) && !stdout.contains(TOTP) && !stderr.contains(TOTP),
+        "a secret reached the output:\n{stdout}\n{stderr}"
+    );
+    (out.status.code(), json(&out.stdout), stderr)
+}
+
+fn ai_setting(report: &serde_json::Value) -> &serde_json::Value {
+    crate::support::finding(report, "linkedin.generative-ai-data")
+}
+
+#[test]
+fn an_expired_session_is_renewed_unattended_with_a_totp_code_and_kept() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(true, false));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, true);
+
+    // First run: no session yet; signs in (password, then the code) and reads.
+    let (code, report, stderr) = check(&env, &replica);
+    assert_eq!(code, Some(1), "{report:#}\n{stderr}");
+    assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
+    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+
+    // Second run: the session saved in the data dir is still good: no sign-in.
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(1));
+    assert_eq!(ai_setting(&report)["status"], "drift");
+    assert_eq!(
+        replica.server.sign_in_attempts("linkedin").len(),
+        1,
+        "signed in again needlessly"
+    );
+
+    // The platform expires every session: the next run signs in by itself.
+    replica.server.expire_sessions("linkedin");
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
+    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 2);
+
+    use std::os::unix::fs::PermissionsExt;
+    let session = env.data.path().join("sessions/linkedin");
+    assert_eq!(std::fs::metadata(&session).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
+#[test]
+fn keyring_credentials_renew_an_expired_session_and_auth_never_prints_secrets() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let base = replica.base_url_args(&["linkedin"]).join(" ");
+    let script = format!(
+        "printf '%s\\n' '{PASSWORD}' | privaudit auth set linkedin --username {USER} --stdin && \
+         privaudit auth show linkedin && \
+         privaudit --timeout 10 check linkedin --format json {base} > report.json; echo \"exit=$?\"; \
+         privaudit auth rm linkedin && privaudit auth show linkedin"
+    );
+    let out = env.in_keyring_session(&format!("cd '{}' && {script}", env.data.path().display()));
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(stdout.contains("Stored linkedin credentials"), "{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("username: {USER}")), "{stdout}");
+    assert!(stdout.contains("password: stored (not shown)"), "{stdout}");
+    assert!(
+        !stdout.contains(PASSWORD) && !stderr.contains(PASSWORD),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("exit=1"), "{stdout}\n{stderr}");
+    let report = json(&std::fs::read(env.data.path().join("report.json")).unwrap());
+    assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
+    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+    assert!(stdout.contains("Removed the linkedin credentials"), "{stdout}");
+    assert!(stdout.contains("No credentials for linkedin"), "{stdout}");
+}
+
+#[test]
+fn auth_without_a_keyring_says_how_to_get_one() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .args(["auth", "set", "linkedin", "--username", USER, "--stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("keyring") && stderr.contains("password_command"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+}
+
+#[test]
+fn a_captcha_stops_the_sign_in_with_the_next_step_and_no_retry() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, true));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, false);
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(3), "{report:#}");
+    let f = ai_setting(&report);
+    assert_eq!(f["status"], "login-required");
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("human check"), "{message}");
+    assert!(message.contains("privaudit login linkedin"), "{message}");
+    assert_eq!(
+        replica.server.sign_in_attempts("linkedin").len(),
+        1,
+        "it tried more than once"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_login_required_with_the_pages_message_and_no_secret() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    write_accounts(&env, "not-the-password", false);
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(3));
+    let message = ai_setting(&report)["message"].as_str().unwrap().to_string();
+    assert!(message.contains("Wrong email or password"), "{message}");
+    assert!(
+        !message.contains("not-the-password") && !message.contains(USER),
+        "{message}"
+    );
+    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 1);
+}
+
+#[test]
+fn an_unexpected_code_step_without_a_totp_secret_is_login_required() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(true, false));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, false);
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(3));
+    let message = ai_setting(&report)["message"].as_str().unwrap().to_string();
+    assert!(message.contains("two-step verification code"), "{message}");
+}
+
+#[test]
+fn a_sign_in_form_that_posts_elsewhere_never_receives_the_credentials() {
+    require_chromium();
+    let thief = Receiver::start();
+    let replica = Replica::start_modified(|root| {
+        edit_file(
+            &root.join("linkedin/login.html"),
+            "action=\"/__replica/linkedin/login\"",
+            &format!("action=\"{}\"", thief.url),
+        );
+    });
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, false);
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(3));
+    let message = ai_setting(&report)["message"].as_str().unwrap().to_string();
+    assert!(message.contains("would send the credentials to"), "{message}");
+    assert!(thief.bodies().is_empty(), "the other origin got: {:?}", thief.bodies());
+    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+}
+
+#[test]
+fn a_sign_in_page_on_another_origin_is_never_typed_into() {
+    require_chromium();
+    let thief = Receiver::start();
+    let replica = Replica::start_modified(|root| {
+        std::fs::write(root.join("linkedin/login.redirect"), &thief.url).unwrap();
+    });
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, false);
+    // The expired session's redirect to the sign-in page leads off the
+    // platform's origin: the navigation guard stops it before the request.
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(3), "{report:#}");
+    let f = ai_setting(&report);
+    assert_eq!(f["status"], "error", "{report:#}");
+    assert!(f["message"].as_str().unwrap().contains("blocked"), "{report:#}");
+    assert!(thief.bodies().is_empty(), "the other origin got: {:?}", thief.bodies());
+    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+}
+
+#[test]
+fn login_with_a_cookie_export_saves_a_session_that_check_uses() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let token = replica.server.issue_session("linkedin");
+    let cookies = env.data.path().join("cookies.txt");
+    std::fs::write(
+        &cookies,
+        format!(
+            "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\treplica_session_linkedin\t{token}\n.evil.example\tTRUE\t/\tTRUE\t0\tstolen\tnope\n"
+        ),
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("Signed in to LinkedIn"), "{stdout}");
+    assert!(!stdout.contains(&token), "{stdout}");
+    // check (with no credentials at all) reads through the saved session.
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(ai_setting(&report)["status"], "drift");
+    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+}
+
+#[test]
+fn login_with_stale_cookies_says_so() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let cookies = env.data.path().join("cookies.json");
+    std::fs::write(
+        &cookies,
+        r#"[{"name":"replica_session_linkedin","value":"expired","domain":"127.0.0.1","path":"/"}]"#,
+    )
+    .unwrap();
+    env.cmd()
+        .args(["login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("not signed in to LinkedIn"));
+}
+
+#[test]
+fn login_with_only_foreign_cookies_is_refused() {
+    let env = Env::new();
+    let cookies = env.data.path().join("cookies.txt");
+    std::fs::write(&cookies, ".evil.example\tTRUE\t/\tTRUE\t0\tstolen\tnope\n").unwrap();
+    env.cmd()
+        .args(["login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no cookies for www.linkedin.com"));
+}
+
+#[test]
+fn headless_login_uses_stored_credentials_or_explains_what_is_missing() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(true, false));
+    let env = Env::new();
+    env.cmd()
+        .args(["login", "linkedin", "--headless"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--cookies"));
+    write_accounts(&env, PASSWORD, true);
+    env.cmd()
+        .args(["--timeout", "10", "login", "linkedin", "--headless"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("Signed in to LinkedIn"));
+    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 1);
+}
+
+#[test]
+fn verbose_logs_never_carry_the_password() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    write_accounts(&env, PASSWORD, false);
+    let out = env
+        .cmd()
+        .env("PRIVAUDIT_LOG", "trace")
+        .args(["-vv", "--timeout", "10", "check", "linkedin"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(!all.contains(PASSWORD), "the password reached the log");
+}
