@@ -55,8 +55,26 @@ impl PlatformPlan {
         pages
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
+    /// The URL of a page: a path on the base URL, or an absolute page on
+    /// another of the platform's hosts. When the base URL is overridden (a
+    /// replica, a mirror), an absolute page moves there too, under its host
+    /// name: `https://myadcenter.google.com/x` → `<base>/myadcenter.google.com/x`.
+    pub fn url(&self, page: &str) -> String {
+        match url::Url::parse(page) {
+            Ok(absolute) if page.starts_with("https://") => {
+                if self.base_url == self.platform.base_url {
+                    page.to_string()
+                } else {
+                    let mut rest = absolute.path().to_string();
+                    if let Some(q) = absolute.query() {
+                        rest.push('?');
+                        rest.push_str(q);
+                    }
+                    format!("{}/{}{}", self.base_url, absolute.host_str().unwrap_or_default(), rest)
+                }
+            }
+            _ => format!("{}{}", self.base_url, page),
+        }
     }
 }
 
@@ -156,7 +174,7 @@ mod tests {
 [platform]
 id = "demo"
 name = "Demo"
-domains = ["www.example.com"]
+domains = ["www.example.com", "ads.example.com"]
 base_url = "https://www.example.com"
 verified = "2026-11-20"
 
@@ -271,5 +289,22 @@ source = "https://www.example.com/help"
         let overrides = BTreeMap::from([("demo".to_string(), "http://127.0.0.1:9/demo/".to_string())]);
         let plan = build(&catalogue(), &Profile::preset(Preset::Strict), &[], &overrides).unwrap();
         assert_eq!(plan.platforms[0].url("/a"), "http://127.0.0.1:9/demo/a");
+    }
+
+    #[test]
+    fn absolute_pages_stay_on_their_host_or_move_under_an_override() {
+        let cat = catalogue();
+        let real = build(&cat, &Profile::preset(Preset::Strict), &[], &BTreeMap::new()).unwrap();
+        let pp = &real.platforms[0];
+        assert_eq!(pp.url("/a"), "https://www.example.com/a");
+        assert_eq!(pp.url("https://ads.example.com/p?x=1"), "https://ads.example.com/p?x=1");
+        let overridden: BTreeMap<String, String> = [("demo".to_string(), "http://127.0.0.1:9/demo".to_string())].into();
+        let replica = build(&cat, &Profile::preset(Preset::Strict), &[], &overridden).unwrap();
+        let pp = &replica.platforms[0];
+        assert_eq!(pp.url("/a"), "http://127.0.0.1:9/demo/a");
+        assert_eq!(
+            pp.url("https://ads.example.com/p?x=1"),
+            "http://127.0.0.1:9/demo/ads.example.com/p?x=1"
+        );
     }
 }

@@ -294,7 +294,7 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
             }
         }
         if let Some(page) = &s.page {
-            check_relative_path(file, page, "page", &mut out);
+            check_page(file, page, &domains, &mut out);
         }
         for step in &s.open {
             check_locator(file, step, LocatorUse::Open, &mut out);
@@ -541,6 +541,28 @@ fn check_https_url(file: usize, url: &Spanned<String>, what: &str, out: &mut Vec
     }
 }
 
+/// A setting's page: a path on `base_url`, or an `https://` URL on another
+/// of the platform's declared hosts (settings spread over several hosts).
+fn check_page(file: usize, page: &Spanned<String>, domains: &[String], out: &mut Vec<Diagnostic>) {
+    if !page.get_ref().starts_with("https://") {
+        return check_relative_path(file, page, "page", out);
+    }
+    let host = url::Url::parse(page.get_ref())
+        .ok()
+        .and_then(|u| u.host_str().map(String::from));
+    if !host.is_some_and(|h| super::host_allowed(domains, &h)) {
+        out.push(
+            Diagnostic::error(
+                "page-outside-domains",
+                file,
+                page.span(),
+                "this page is not on one of the platform's declared domains",
+            )
+            .help("add its host to `domains`, or use a path relative to base_url"),
+        );
+    }
+}
+
 fn check_relative_path(file: usize, path: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>) {
     if !path.get_ref().starts_with('/') || path.get_ref().starts_with("//") {
         out.push(
@@ -548,7 +570,9 @@ fn check_relative_path(file: usize, path: &Spanned<String>, what: &str, out: &mu
                 "page-not-relative",
                 file,
                 path.span(),
-                format!("{what} must be a path starting with `/`"),
+                format!(
+                    "{what} must be a path starting with `/` (or, for a page, an https:// URL on a declared domain)"
+                ),
             )
             .help("pages are relative to base_url, so tests can point the rule at a replica"),
         );

@@ -349,3 +349,62 @@ fn the_data_dir_and_history_are_private() {
     assert_eq!(mode(&data.join("history.sqlite")), 0o600);
     assert_eq!(mode(&data.join("privaudit.lock")), 0o600);
 }
+
+/// A policy server that answers with an ETag and honours If-None-Match, and
+/// counts the conditional requests it gets.
+fn etag_server() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::runtime::Runtime,
+) {
+    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    let conditional = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = conditional.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let app = axum::Router::new().route(
+        "/privacy",
+        axum::routing::get(move |headers: HeaderMap| {
+            let seen = seen.clone();
+            async move {
+                if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some("\"v1\"") {
+                    seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    return StatusCode::NOT_MODIFIED.into_response();
+                }
+                (
+                    [(header::ETAG, "\"v1\""), (header::CONTENT_TYPE, "text/html")],
+                    "<html><body><p>Version one.</p></body></html>",
+                )
+                    .into_response()
+            }
+        }),
+    );
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/privacy"), conditional, runtime)
+}
+
+#[test]
+fn an_unchanged_policy_is_not_downloaded_again() {
+    let (url, conditional, _runtime) = etag_server();
+    let env = Env::new();
+    let arg = format!("x={url}");
+    env.cmd()
+        .args(["policy", "check", "--policy-url", &arg])
+        .assert()
+        .code(0);
+    let out = env
+        .cmd()
+        .args(["policy", "check", "--policy-url", &arg])
+        .assert()
+        .code(0);
+    assert_eq!(conditional.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("0 changed, 1 unchanged"));
+}
