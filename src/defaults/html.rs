@@ -94,14 +94,7 @@ fn heat_cell(cell: &Cell) -> String {
         Some(r) => format!(" style=\"background:hsl({:.0} 65% 82%)\"", 120.0 * (1.0 - r)),
         None => String::new(),
     };
-    let mut regions: Vec<String> = cell
-        .settings
-        .iter()
-        .filter(|s| s.exposure == Exposure::SharedByDefault)
-        .flat_map(|s| s.regions.clone())
-        .collect();
-    regions.sort();
-    regions.dedup();
+    let regions = cell.shared_regions();
     let labels: Vec<String> = cell.settings.iter().map(|s| s.label.clone()).collect();
     format!(
         "<td{style} title=\"{}\"><span class=\"count\">{}/{}</span>{}</td>",

@@ -51,6 +51,19 @@ impl Cell {
         self.settings.len() - self.count(Exposure::Unknown)
     }
 
+    /// The regions where this cell's shared-by-default settings apply.
+    pub fn shared_regions(&self) -> Vec<String> {
+        let mut regions: Vec<String> = self
+            .settings
+            .iter()
+            .filter(|s| s.exposure == Exposure::SharedByDefault)
+            .flat_map(|s| s.regions.clone())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        regions
+    }
+
     fn count(&self, e: Exposure) -> usize {
         self.settings.iter().filter(|s| s.exposure == e).count()
     }
@@ -154,14 +167,7 @@ impl Matrix {
         if cell.settings.is_empty() {
             return "—".into();
         }
-        let mut regions: Vec<String> = cell
-            .settings
-            .iter()
-            .filter(|s| s.exposure == Exposure::SharedByDefault)
-            .flat_map(|s| s.regions.clone())
-            .collect();
-        regions.sort();
-        regions.dedup();
+        let regions = cell.shared_regions();
         let mut text = format!("{}/{} shared by default", cell.shared(), cell.settings.len());
         if !regions.is_empty() {
             text.push_str(&format!(" ({})", regions.join("; ")));

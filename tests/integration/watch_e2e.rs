@@ -172,15 +172,9 @@ fn bad_notify_url_is_a_usage_error_before_any_browser_starts() {
         .stderr(predicates::str::contains("--notify"));
 }
 
-#[test]
-fn kill_9_mid_run_leaves_history_readable_and_earlier_runs_intact() {
-    require_chromium();
-    let replica = Replica::start();
-    let env = Env::new();
-    env.cmd().args(args(&replica, &["check", "x", "-q"])).assert().code(1);
-
-    let stalled = stalled_x_replica();
-    let profile = tempfile::tempdir().unwrap();
+/// Starts a check that waits on the stalled X replica, and returns once its
+/// Chromium is up (with the browser profile's marker, to find it later).
+fn spawn_stalled_check(env: &Env, stalled: &Replica, profile: &tempfile::TempDir) -> (std::process::Child, String) {
     let marker = format!("--user-data-dir={}", profile.path().display());
     let mut run = vec![
         "check".to_string(),
@@ -191,12 +185,25 @@ fn kill_9_mid_run_leaves_history_readable_and_earlier_runs_intact() {
         profile.path().display().to_string(),
     ];
     run.extend(stalled.base_url_args(&["x"]));
-    let mut child = env.spawn(&run);
+    let child = env.spawn(&run);
     let started = Instant::now();
     while processes_mentioning(&marker).is_empty() {
         assert!(started.elapsed() < Duration::from_secs(30), "Chromium never started");
         std::thread::sleep(Duration::from_millis(100));
     }
+    (child, marker)
+}
+
+#[test]
+fn kill_9_mid_run_leaves_history_readable_and_earlier_runs_intact() {
+    require_chromium();
+    let replica = Replica::start();
+    let env = Env::new();
+    env.cmd().args(args(&replica, &["check", "x", "-q"])).assert().code(1);
+
+    let stalled = stalled_x_replica();
+    let profile = tempfile::tempdir().unwrap();
+    let (mut child, marker) = spawn_stalled_check(&env, &stalled, &profile);
     crate::support::signal(child.id(), "-KILL");
     let _ = child.wait();
     // SIGKILL cannot be handled: clean up the orphaned browser ourselves.
@@ -222,22 +229,7 @@ fn a_second_run_waits_for_the_lock_then_exits_3() {
     let stalled = stalled_x_replica();
     let env = Env::new();
     let profile = tempfile::tempdir().unwrap();
-    let marker = format!("--user-data-dir={}", profile.path().display());
-    let mut first = vec![
-        "check".to_string(),
-        "x".into(),
-        "--timeout".into(),
-        "60".into(),
-        "--browser-profile".into(),
-        profile.path().display().to_string(),
-    ];
-    first.extend(stalled.base_url_args(&["x"]));
-    let mut holder = env.spawn(&first);
-    let started = Instant::now();
-    while processes_mentioning(&marker).is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(30), "Chromium never started");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut holder, _) = spawn_stalled_check(&env, &stalled, &profile);
     let out = env
         .cmd()
         .args(["--lock-wait", "1", "check", "x"])
