@@ -340,3 +340,114 @@ fn verbose_logs_never_carry_the_password() {
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(!all.contains(PASSWORD), "the password reached the log");
 }
+
+/// `privaudit login` in a real window (under Xvfb): the test plays the
+/// person, typing into the window's sign-in form through Chromium's own
+/// DevTools port, and privaudit must notice, verify and report.
+#[test]
+fn login_in_a_window_waits_for_the_person_to_sign_in() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let bin = assert_cmd::cargo::cargo_bin("privaudit");
+    let mut login = std::process::Command::new("xvfb-run");
+    login
+        .args(["-a", "--"])
+        .arg(&bin)
+        .args(["login", "linkedin", "--wait", "60"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .env("PRIVAUDIT_CONFIG", env.config.path())
+        .env("PRIVAUDIT_DATA_DIR", env.data.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = login.spawn().expect("xvfb-run (apt-get install xvfb xauth)");
+
+    // Chromium writes its DevTools port into the session directory.
+    let port_file = env.data.path().join("sessions/linkedin/DevToolsActivePort");
+    let started = std::time::Instant::now();
+    let port = loop {
+        if let Some(port) = std::fs::read_to_string(&port_file)
+            .ok()
+            .and_then(|t| t.lines().next().map(str::to_string))
+            .filter(|p| !p.is_empty())
+        {
+            break port;
+        }
+        assert!(started.elapsed().as_secs() < 30, "the login window never opened");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use futures::StreamExt;
+        let (browser, mut handler) = chromiumoxide::Browser::connect(format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("connect to the login window");
+        tokio::spawn(async move { while handler.next().await.is_some() {} });
+        // Wait for the sign-in page in the window, then sign in as a person would.
+        let page = loop {
+            let mut found = None;
+            for p in browser.pages().await.unwrap_or_default() {
+                if p.url()
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|u| u.contains("/linkedin/login"))
+                {
+                    found = Some(p);
+                }
+            }
+            if let Some(p) = found {
+                if p.find_element("#username").await.is_ok() {
+                    break p;
+                }
+            }
+            assert!(started.elapsed().as_secs() < 45, "the sign-in page never showed");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        page.find_element("#username")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap()
+            .type_str(USER)
+            .await
+            .unwrap();
+        page.find_element("#password")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap()
+            .type_str(PASSWORD)
+            .await
+            .unwrap();
+        page.find_element("form button[type=submit]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    });
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Sign in to LinkedIn in the window"), "{stdout}");
+    assert!(stdout.contains("Signed in to LinkedIn"), "{stdout}");
+    // The session outlives the window: check reads through it.
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(ai_setting(&report)["status"], "drift");
+    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+}
