@@ -3,9 +3,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{finding, json, require_chromium, Env, Replica};
-
-const X_SETTINGS: [&str; 3] = ["grok-training", "personalized-ads", "business-partner-sharing"];
+use crate::support::{finding, json, require_chromium, x_settings, Env, Replica};
 
 /// Runs `apply PLATFORM --yes --format json` against the replica; returns the
 /// exit code, the report and stderr.
@@ -47,7 +45,7 @@ fn apply_fixes_drift_and_the_server_keeps_the_change() {
     let (code, report, stderr) = apply_json(&env, &replica, "x", &[]);
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(report["command"], "apply");
-    for key in X_SETTINGS {
+    for key in &x_settings() {
         let f = finding(&report, &format!("x.{key}"));
         assert_eq!(f["status"], "fixed", "{f:#}");
         assert_eq!(f["previous"], "on");
@@ -58,12 +56,12 @@ fn apply_fixes_drift_and_the_server_keeps_the_change() {
             "server still has {key} on"
         );
     }
-    assert!(stderr.contains("Plan: 3 changes"));
+    assert!(stderr.contains(&format!("Plan: {} changes", x_settings().len())));
 
     // Idempotent: nothing left to change, nothing touched, exit 0.
     let (again_code, report, again_stderr) = apply_json(&env, &replica, "x", &[]);
     assert_eq!(again_code, Some(0), "{report:#}");
-    for key in X_SETTINGS {
+    for key in &x_settings() {
         assert_eq!(finding(&report, &format!("x.{key}"))["status"], "ok");
     }
     assert!(again_stderr.contains("Nothing to change"));
@@ -136,8 +134,8 @@ fn dry_run_changes_nothing() {
     let report = json(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "drift remains: {report:#}");
     assert_eq!(report["command"], "apply --dry-run");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("Would make 3 changes"));
-    for key in X_SETTINGS {
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("Would make {} changes", x_settings().len())));
+    for key in &x_settings() {
         assert_eq!(finding(&report, &format!("x.{key}"))["status"], "drift");
         assert_eq!(
             replica.server.state("x", key).as_deref(),
@@ -292,7 +290,10 @@ fn on_a_terminal_apply_asks_first() {
             .unwrap();
         let output = child.wait_with_output().unwrap();
         let text = String::from_utf8_lossy(&output.stdout).to_string();
-        assert!(text.contains("Apply 3 changes? [y/N]"), "no question asked: {text}");
+        assert!(
+            text.contains(&format!("Apply {} changes? [y/N]", x_settings().len())),
+            "no question asked: {text}"
+        );
         output.status.code()
     };
     assert_eq!(answer("n"), Some(1), "declining leaves the drift");

@@ -4,7 +4,8 @@
 use predicates::prelude::*;
 
 use crate::support::{
-    edit_file, finding, json, processes_mentioning, require_chromium, signal, stalled_x_replica, Env, Replica,
+    edit_file, finding, json, processes_mentioning, require_chromium, signal, stalled_x_replica, x_settings, Env,
+    Replica,
 };
 
 const ALL: [&str; 3] = ["x", "linkedin", "instagram"];
@@ -59,8 +60,8 @@ fn a_setting_already_private_is_ok_and_exits_zero() {
     require_chromium();
     let env = Env::new();
     let replica = Replica::start();
-    for key in ["grok-training", "personalized-ads", "business-partner-sharing"] {
-        replica.server.set_state("x", key, "off");
+    for key in x_settings() {
+        replica.server.set_state("x", &key, "off");
     }
     let output = env
         .cmd()
@@ -88,8 +89,9 @@ fn a_changed_label_makes_the_setting_unreadable_and_exits_three() {
         );
     });
     // Keep the other X settings private so the only news is the unreadable one.
-    replica.server.set_state("x", "personalized-ads", "off");
-    replica.server.set_state("x", "business-partner-sharing", "off");
+    for key in x_settings().iter().filter(|k| *k != "grok-training") {
+        replica.server.set_state("x", key, "off");
+    }
     let output = env
         .cmd()
         .args(["check", "x", "--timeout", "3", "--format", "json"])

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    edit_file, finding, json, processes_mentioning, require_chromium, stalled_x_replica, Env, Receiver, Replica,
+    edit_file, finding, json, processes_mentioning, require_chromium, stalled_x_replica, x_settings, Env, Receiver,
+    Replica,
 };
 
 fn args(replica: &Replica, command: &[&str]) -> Vec<String> {
@@ -159,7 +160,10 @@ fn a_failing_webhook_is_reported_and_the_run_is_still_recorded() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("the alert was not delivered"), "{stderr}");
     let out = env.cmd().args(["history", "--format", "json"]).assert().success();
-    assert_eq!(json(&out.get_output().stdout)["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json(&out.get_output().stdout)["entries"].as_array().unwrap().len(),
+        x_settings().len()
+    );
 }
 
 #[test]
@@ -215,12 +219,19 @@ fn kill_9_mid_run_leaves_history_readable_and_earlier_runs_intact() {
 
     let out = env.cmd().args(["history", "x", "--format", "json"]).assert().success();
     let history = json(&out.get_output().stdout);
-    assert_eq!(history["entries"].as_array().unwrap().len(), 3, "{history:#}");
+    assert_eq!(
+        history["entries"].as_array().unwrap().len(),
+        x_settings().len(),
+        "{history:#}"
+    );
     assert_eq!(history["unfinished_runs"].as_array().unwrap().len(), 1, "{history:#}");
     // And the next run records normally, comparing with the last finished one.
     env.cmd().args(args(&replica, &["check", "x", "-q"])).assert().code(1);
     let out = env.cmd().args(["history", "x", "--format", "json"]).assert().success();
-    assert_eq!(json(&out.get_output().stdout)["entries"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        json(&out.get_output().stdout)["entries"].as_array().unwrap().len(),
+        2 * x_settings().len()
+    );
 }
 
 #[test]

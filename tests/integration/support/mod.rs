@@ -284,3 +284,11 @@ impl Env {
             .expect("run dbus-run-session (apt-get install dbus gnome-keyring)")
     }
 }
+
+/// The X replica's settings (the keys its server keeps, one per rule
+/// setting), so tests follow the catalogue as it grows.
+pub fn x_settings() -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join("tests/replicas/x/replica.toml")).expect("x replica.toml");
+    let manifest: toml::Value = toml::from_str(&text).expect("x replica.toml is TOML");
+    manifest["state"].as_table().expect("[state]").keys().cloned().collect()
+}
