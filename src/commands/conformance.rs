@@ -64,7 +64,12 @@ pub fn run(ctx: &Context, platforms: &[String], replicas: Option<PathBuf>, forma
     let mut results = Vec::new();
     let mut testable = Vec::new();
     for id in selected {
-        if with_replica.contains(&id) {
+        // A platform whose settings are all manual (app-only switches, forms)
+        // has no page to reproduce: its settings are checked without a replica.
+        let browser_free = catalogue
+            .platform(&id)
+            .is_some_and(|p| p.settings.iter().all(|s| s.page().is_none()));
+        if with_replica.contains(&id) || browser_free {
             testable.push(id);
         } else {
             results.push(Conformance {
