@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
     if format == report::Format::Table {
         output::note(
             ctx,
-            "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, sign in to your platforms in a Chromium profile, then `privaudit check --browser-profile DIR` (and `privaudit apply` to fix what drifted).",
+            "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, `privaudit login PLATFORM` for each platform, then `privaudit check` (and `privaudit apply` to fix what drifted).",
         );
     }
     drop(runtime);
