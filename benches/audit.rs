@@ -7,6 +7,9 @@
 //! fetches their accessibility trees. It also times `privaudit rules list`.
 //! It prints figures; it asserts nothing (machines are noisy).
 
+// A benchmark harness is a program of its own: it prints its report itself.
+#![allow(clippy::disallowed_macros)]
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -97,7 +100,7 @@ impl Fixture {
         let rule = std::fs::read_to_string(repo.join("rules/x.toml")).expect("x rule");
         let ids: Vec<String> = (0..n).map(|i| format!("x{i}")).collect();
         for id in &ids {
-            copy_dir(&repo.join("tests/replicas/x"), &replicas.join(id));
+            copy_dir(&repo.join("rules/replicas/x"), &replicas.join(id));
             let text = rule.replacen("id = \"x\"", &format!("id = \"{id}\""), 1).replacen(
                 "name = \"X\"",
                 &format!("name = \"X {id}\""),

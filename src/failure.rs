@@ -1,7 +1,6 @@
 //! Errors that end a command: a message, a hint saying what to do, and the
 //! exit code that tells scripts what kind of failure it was.
 
-use crate::context::Context;
 use crate::exit::Exit;
 
 #[derive(Debug)]
@@ -41,18 +40,3 @@ impl std::fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
-
-/// Prints an error that ended a command and returns its exit code. Errors
-/// that are not a [`Failure`] are configuration or I/O problems: exit 2.
-pub fn report(ctx: &Context, error: &anyhow::Error) -> Exit {
-    match error.downcast_ref::<Failure>() {
-        Some(f) => {
-            crate::output::error(ctx, &f.message, f.hint.as_deref());
-            f.exit
-        }
-        None => {
-            crate::output::error(ctx, &format!("{error:#}"), None);
-            Exit::Usage
-        }
-    }
-}

@@ -1,13 +1,19 @@
 //! privaudit: audits and fixes a person's privacy settings across online
 //! platforms by driving a real Chromium over CDP. `run` is the whole program;
 //! `main.rs` only calls it, so tests can too.
+//!
+//! Layers, top down (each uses only those below it): `cli` and `commands`
+//! (the user's surface) → `audit` (runs a plan in the browser), `conformance`,
+//! `transitions`, `history`, `policy`, `notify`, `report`, `defaults` →
+//! `browser` (the CDP driver), `plan`, `profile`, `sessions`, `secrets`,
+//! `evidence`, `replica` → `rules`, `diag`, `output`, `exit`, `failure`,
+//! `fsutil`, `lock`, `runtime`.
 
 pub mod audit;
 pub mod browser;
 pub mod cli;
 pub mod commands;
-pub mod context;
-pub mod cookies;
+pub mod conformance;
 pub mod defaults;
 pub mod diag;
 pub mod evidence;
@@ -24,16 +30,19 @@ pub mod profile;
 pub mod replica;
 pub mod report;
 pub mod rules;
+pub mod runtime;
 pub mod secrets;
 pub mod sessions;
+pub mod transitions;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Context};
 use crate::exit::Exit;
+use crate::failure::Failure;
 
 pub fn run<I, T>(args: I) -> ExitCode
 where
@@ -49,11 +58,16 @@ where
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    let ctx = context::Context::from_args(&cli.global);
-    output::init_logging(&ctx);
+    let ctx = Context::from_args(&cli.global);
+    output::init_logging(
+        ctx.verbose,
+        ctx.quiet,
+        ctx.console.stderr_color,
+        ctx.console.stderr_is_terminal,
+    );
     let result = match cli.command {
-        Command::Check(args) => commands::check::run(&ctx, args),
-        Command::Apply(args) => commands::apply::run(&ctx, args),
+        Command::Check(args) => commands::audit::check(&ctx, args),
+        Command::Apply(args) => commands::audit::apply(&ctx, args),
         Command::Demo(args) => commands::demo::run(&ctx, args),
         Command::Rules(cmd) => commands::rules::run(&ctx, cmd),
         Command::Profile(cmd) => commands::profile::run(&ctx, cmd),
@@ -62,10 +76,28 @@ where
         Command::Defaults(args) => commands::defaults::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
+        Command::Completions { shell } => commands::docs::completions(&ctx, shell),
+        Command::Man => commands::docs::man(&ctx),
+        Command::Schema { output } => commands::docs::schema(&ctx, output),
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(e) => failure::report(&ctx, &e).into(),
+        Err(e) => report(&ctx, &e).into(),
+    }
+}
+
+/// Prints an error that ended a command and returns its exit code. Errors
+/// that are not a [`Failure`] are configuration or I/O problems: exit 2.
+fn report(ctx: &Context, error: &anyhow::Error) -> Exit {
+    match error.downcast_ref::<Failure>() {
+        Some(f) => {
+            ctx.console.error(&f.message, f.hint.as_deref());
+            f.exit
+        }
+        None => {
+            ctx.console.error(&format!("{error:#}"), None);
+            Exit::Usage
+        }
     }
 }
 

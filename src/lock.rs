@@ -1,20 +1,22 @@
 //! One run at a time: overlapping cron runs would share browser profiles and
 //! interleave their history. The second run waits briefly, then gives up
-//! with exit 3. The lock is an advisory `flock` the kernel drops when the
-//! holder exits, even when it is killed, so it can never go stale.
+//! with exit 3. The lock is an advisory file lock (`flock` on Unix, through
+//! `std::fs::File::try_lock`, stable since Rust 1.89 — so neither `fs4` nor
+//! `fd-lock` is needed) that the kernel drops when the holder exits, even
+//! when it is killed, so it can never go stale.
 
-use std::fs::File;
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use nix::fcntl::{Flock, FlockArg};
 
 use crate::failure::Failure;
 
+/// Held for the whole run; dropping it (or exiting) releases the lock.
 pub struct RunLock {
-    _lock: Flock<File>,
+    _file: File,
 }
 
 pub fn acquire(data_dir: &Path, wait: Duration) -> anyhow::Result<RunLock> {
@@ -29,16 +31,18 @@ pub fn acquire(data_dir: &Path, wait: Duration) -> anyhow::Result<RunLock> {
         let file = options
             .open(&path)
             .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-            Ok(mut lock) => {
+        match file.try_lock() {
+            Ok(()) => {
                 // Who holds it, for the message the next run prints.
+                let mut lock = file;
                 let _ = lock.set_len(0);
                 let _ = lock.rewind();
                 let _ = write!(lock, "{}", std::process::id());
                 let _ = lock.flush();
-                return Ok(RunLock { _lock: lock });
+                return Ok(RunLock { _file: lock });
             }
-            Err((mut file, nix::errno::Errno::EWOULDBLOCK)) => {
+            Err(TryLockError::WouldBlock) => {
+                let mut file = file;
                 if Instant::now() >= deadline {
                     let mut holder = String::new();
                     let _ = file.read_to_string(&mut holder);
@@ -57,8 +61,8 @@ pub fn acquire(data_dir: &Path, wait: Duration) -> anyhow::Result<RunLock> {
                 }
                 std::thread::sleep(Duration::from_millis(200));
             }
-            Err((_, errno)) => {
-                return Err(anyhow::anyhow!("cannot lock {}: {errno}", path.display()));
+            Err(TryLockError::Error(e)) => {
+                return Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()));
             }
         }
     }

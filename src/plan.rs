@@ -30,6 +30,25 @@ pub struct PlanItem {
     /// The concrete value wanted, as the UI shows it; for manual settings,
     /// the rule's intent ("private").
     pub wanted: String,
+    /// Every name the wanted option goes by (one per language the rule
+    /// knows); for toggles just `on` or `off`.
+    pub wanted_names: Vec<String>,
+    /// The wanted option's `value` attribute, when the rule gives it.
+    pub wanted_value: Option<String>,
+}
+
+impl PlanItem {
+    /// Does a value read from the page (its name, and for native options
+    /// its `value` attribute) equal the wanted one?
+    pub fn is_wanted(&self, name: &str, option_value: Option<&str>) -> bool {
+        if let (Some(want), Some(got)) = (&self.wanted_value, option_value) {
+            return want == got;
+        }
+        let name = crate::rules::locator::normalise_name(name);
+        self.wanted_names
+            .iter()
+            .any(|w| crate::rules::locator::normalise_name(w).eq_ignore_ascii_case(&name))
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -119,17 +138,29 @@ pub fn build(
             .settings
             .iter()
             .filter_map(|setting| {
-                let wanted = match profile.wanted(&platform.id, &setting.id, setting.category) {
-                    Wanted::Ignore => return None,
-                    Wanted::Private => match &setting.kind {
-                        SettingKind::Control { private_value, .. } => private_value.clone(),
-                        SettingKind::Manual { .. } => "private".to_string(),
-                    },
-                    Wanted::Value(v) => v,
-                };
+                let (wanted, wanted_names, wanted_value) =
+                    match profile.wanted(&platform.id, &setting.id, setting.category) {
+                        Wanted::Ignore => return None,
+                        Wanted::Private => match &setting.kind {
+                            SettingKind::Control {
+                                private_value,
+                                private_names,
+                                private_option_value,
+                                ..
+                            } => (
+                                private_value.clone(),
+                                private_names.clone(),
+                                private_option_value.clone(),
+                            ),
+                            SettingKind::Manual { .. } => ("private".to_string(), Vec::new(), None),
+                        },
+                        Wanted::Value(v) => (v.clone(), vec![v], None),
+                    };
                 Some(PlanItem {
                     setting: setting.clone(),
                     wanted,
+                    wanted_names,
+                    wanted_value,
                 })
             })
             .collect();
@@ -168,7 +199,8 @@ pub fn build(
 mod tests {
     use super::*;
     use crate::profile::Preset;
-    use crate::rules::load::{load_catalogue, RuleOrigin, RuleText};
+    use crate::rules::load::{load_catalogue, RuleText};
+    use crate::rules::RuleOrigin;
 
     const RULE: &str = r#"
 [platform]

@@ -1,47 +1,44 @@
-//! Changing settings: for each drifted setting, load its page afresh, run the
-//! rule's apply steps, wait for the page to finish saving, then load the page
-//! again and read the value back. Only that fresh read can say `fixed`.
+//! Changing settings: for each drifted setting, load its page afresh, read
+//! it, run the rule's apply steps on freshly located elements, wait for the
+//! requests those steps started, check on the live page that the value moved
+//! the way it should (and that nothing else on the page moved), then load
+//! the page again and read the value back. Only that fresh read says `fixed`.
+//!
+//! What apply never does: act on a control it could not read, act on a
+//! `mixed` control without a rule step saying how, click anything covered
+//! by something else, or leave a setting less private than it found it
+//! (a control that moved the wrong way is put back, and the run says so).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use super::finding::{Finding, Status};
-use super::platform::{
-    allowed, browser_gone, control, failed, find_node, open_steps, record_evidence, same_path, signed_out_message,
-    wait_for, Shot,
-};
-use super::{finding, AuditOptions};
-use crate::browser::{ax, AxItem, Browser, NavError, Tab};
-use crate::plan::{Plan, PlanItem, PlatformPlan};
-use crate::rules::lint::CHOICE_ROLES;
-use crate::rules::{same_value, Action, Aim, Matcher, SettingKind};
+use super::evidence::{record, Shot};
+use super::finding::{finding, FailureClass, Finding, Status};
+use super::options::AuditOptions;
+use super::page::{self, Look, Stop};
+use super::platform::{disabled_message, failed, stopped};
+use super::steps::{act, actions, choose, set_toggle};
+use crate::browser::act::ActError;
+use crate::browser::locate::Found;
+use crate::browser::read::Reading;
+use crate::browser::{Browser, Tab};
+use crate::plan::{PlanItem, PlatformPlan};
+use crate::rules::{roles, SettingKind};
 
-/// Applies the plan's changes for the settings in `drifted` (keys
-/// `platform.setting`). `cancel` is checked between settings, so Ctrl-C stops
-/// cleanly and the report says what was done.
+/// The drifted items of one platform.
+pub type Work<'a> = (&'a PlatformPlan, Vec<&'a PlanItem>);
+
+/// Applies the changes for `work`. `cancel` is checked between settings, so
+/// Ctrl-C stops cleanly and the report says what was done.
 pub async fn apply(
     browser: &Browser,
-    plan: &Plan,
-    drifted: &[String],
+    work: Vec<Work<'_>>,
     options: &AuditOptions,
     cancel: &AtomicBool,
     on_platform_done: &(dyn Fn(&str) + Sync),
 ) -> Vec<Finding> {
-    let work: Vec<(&PlatformPlan, Vec<&PlanItem>)> = plan
-        .platforms
-        .iter()
-        .map(|pp| {
-            let items = pp
-                .items
-                .iter()
-                .filter(|i| drifted.contains(&i.setting.key(&pp.platform.id)))
-                .collect();
-            (pp, items)
-        })
-        .filter(|(_, items): &(_, Vec<_>)| !items.is_empty())
-        .collect();
     futures::stream::iter(work)
         .map(|(pp, items)| async move {
             let findings = apply_platform(browser, pp, &items, options, cancel).await;
@@ -61,17 +58,15 @@ async fn apply_platform(
     options: &AuditOptions,
     cancel: &AtomicBool,
 ) -> Vec<Finding> {
-    let tab = match browser.open_tab(allowed(pp)).await {
+    let tab = match browser.open_tab(super::scope::allowed(pp)).await {
         Ok(tab) => tab,
         Err(e) => {
-            return items
-                .iter()
-                .map(|i| failed(pp, i, Status::Error, &format!("{e:#}")))
-                .collect()
+            let stop = Stop::driver(format!("{e:#}"));
+            return items.iter().map(|i| stopped(pp, i, &stop)).collect();
         }
     };
     let mut out = Vec::new();
-    let mut stop: Option<(Status, String)> = None;
+    let mut stop: Option<Stop> = None;
     for item in items {
         if cancel.load(Ordering::SeqCst) {
             out.push(failed(
@@ -82,22 +77,77 @@ async fn apply_platform(
             ));
             continue;
         }
-        if let Some((status, message)) = &stop {
-            out.push(failed(pp, item, *status, message));
+        if let Some(s) = &stop {
+            out.push(stopped(pp, item, s));
             continue;
         }
-        let f = apply_item(&tab, pp, item, options, cancel).await;
-        // A sign-in page or a blocked redirect will not get better for the
-        // next setting of the same platform.
-        if matches!(f.status, Status::LoginRequired)
-            || f.message.as_deref().is_some_and(|m| m.contains("declared domains"))
-        {
-            stop = Some((f.status, f.message.clone().unwrap_or_default()));
-        }
+        let outcome = apply_item(&tab, pp, item, options, cancel).await;
+        let f = match outcome {
+            Ok(f) => f,
+            Err(s) => {
+                let f = stopped(pp, item, &s);
+                // A sign-in page, a blocked redirect or a lost browser will
+                // not get better for the next setting of the platform.
+                if s.whole_platform {
+                    stop = Some(s);
+                }
+                f
+            }
+        };
         out.push(f);
     }
     tab.close().await;
     out
+}
+
+/// Resolves once `cancel` is set.
+async fn cancelled(cancel: &AtomicBool) {
+    while !cancel.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Loads the item's page and reads it settled.
+async fn visit(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    item: &PlanItem,
+    deadline: Instant,
+) -> Result<(String, Found, Reading), Stop> {
+    let page = item.setting.page().unwrap_or("/");
+    let opened = page::open(tab, pp, page, &[item], deadline).await?;
+    let looks = page::read_settled(tab, &[item], deadline).await.map_err(Stop::driver)?;
+    match looks.into_iter().next() {
+        Some(Look::Read {
+            found,
+            reading,
+            settled: true,
+        }) => match page::marker_missing(tab, pp).await {
+            Some(stop) => Err(stop),
+            None => Ok((opened.url, found, reading)),
+        },
+        other => {
+            if let Some(stop) = page::why_missing(tab, pp).await {
+                return Err(stop);
+            }
+            let matcher = page::control(item).map(|m| m.to_string()).unwrap_or_default();
+            let why = match other {
+                Some(Look::Ambiguous(n)) => format!("{n} elements match {matcher}, expected one"),
+                Some(Look::Read { .. }) => format!("{matcher} kept changing or stayed busy"),
+                _ => format!("no {matcher}"),
+            };
+            let mut why = format!("{why} on {}", opened.url);
+            if !opened.open_failures.is_empty() {
+                why = format!("{why} ({})", opened.open_failures.join("; "));
+            }
+            Err(Stop::new(
+                Status::Unreadable,
+                FailureClass::RuleStale,
+                format!("{why}: the rule in {} needs an update", pp.platform.file),
+                false,
+            ))
+        }
+    }
 }
 
 async fn apply_item(
@@ -106,95 +156,195 @@ async fn apply_item(
     item: &PlanItem,
     options: &AuditOptions,
     cancel: &AtomicBool,
-) -> Finding {
-    let Some(page) = item.setting.page() else {
-        return failed(pp, item, Status::Manual, "only a form or an email can change this");
-    };
-    let url = pp.url(page);
-    let deadline = Instant::now() + options.timeout;
-    // Until the first action, nothing has changed: an interrupt may stop
-    // here at once. Once acting, the setting is finished and verified.
-    let located = tokio::select! {
-        located = locate(tab, pp, item, &url, deadline) => located,
-        _ = cancelled(cancel) => return failed(pp, item, Status::Drift, "not changed: interrupted before this setting"),
-    };
-    let (snapshot, node) = match located {
-        Ok(found) => found,
-        Err(f) => return f,
-    };
-    let Some(before) = ax::read_value(&snapshot, &node) else {
-        return failed(
+) -> Result<Finding, Stop> {
+    if item.setting.page().is_none() {
+        return Ok(failed(
             pp,
             item,
-            Status::Unreadable,
-            &format!("{} has no state to read on {url}", node.role),
-        );
+            Status::Manual,
+            "only a form or an email can change this",
+        ));
+    }
+    let deadline = Instant::now() + options.timeout;
+    // Until the first action nothing has changed: an interrupt may stop here
+    // at once. Once acting, the setting is finished and verified.
+    let visited = tokio::select! {
+        v = visit(tab, pp, item, deadline) => v,
+        _ = cancelled(cancel) => {
+            return Ok(failed(pp, item, Status::Drift, "not changed: interrupted before this setting"));
+        }
     };
-    let shot = Shot {
-        url: &url,
-        phase: "before",
-        value: Some(&before),
-        node: node.backend_id,
+    let (url, found, reading) = visited?;
+    let before = match &reading.value {
+        Ok(v) => v.clone(),
+        Err(why) => {
+            let mut f = failed(pp, item, Status::Unreadable, &format!("not changed: {why}"));
+            f.class = Some(FailureClass::RuleStale);
+            return Ok(f);
+        }
     };
-    record_evidence(tab, options, pp, item, shot).await;
-    if same_value(&before, &item.wanted) {
+    record(
+        tab,
+        options,
+        pp,
+        item,
+        Shot {
+            url: &url,
+            phase: "before",
+            value: Some(&before),
+            node: Some(found.backend_id),
+        },
+    )
+    .await;
+    if item.is_wanted(&before, reading.option_value.as_deref()) {
         let mut f = finding(pp, item, Status::Ok);
         f.current = Some(before);
-        return f;
+        return Ok(f);
     }
+    let not_changed = |status: Status, class: FailureClass, message: String| {
+        let mut f = failed(pp, item, status, &message);
+        f.class = Some(class);
+        f.current = Some(before.clone());
+        f
+    };
+    if reading.disabled {
+        return Ok(not_changed(
+            Status::Drift,
+            FailureClass::Disabled,
+            disabled_message(pp, item),
+        ));
+    }
+    let rule_steps = matches!(&item.setting.kind, SettingKind::Control { apply, .. } if !apply.is_empty());
+    if before == "mixed" && !rule_steps {
+        return Ok(not_changed(
+            Status::Drift,
+            FailureClass::RuleStale,
+            format!(
+                "not changed: \"{}\" is mixed (some of what it covers is on): one click would turn all of it on or off, so privaudit leaves it; change the options under it, or give the rule steps for it",
+                item.setting.label
+            ),
+        ));
+    }
+    // The other settings of this page, as they are before acting: an action
+    // must not move them.
+    let siblings = siblings_on_page(pp, item);
+    let siblings_before = read_values(tab, &siblings).await;
 
+    let mark = tab.network_mark();
     for (n, action) in actions(item).iter().enumerate() {
-        if let Err(e) = run(tab, item, action, &node, deadline).await {
+        if let Err(e) = act(tab, item, action, deadline).await {
+            let class = match &e {
+                ActError::Covered { .. } | ActError::Unstable(_) => FailureClass::Blocked,
+                ActError::Disabled(_) => FailureClass::Disabled,
+                ActError::Hidden(_) | ActError::Other(_) => FailureClass::RuleStale,
+                ActError::Detached | ActError::Cdp(_) => FailureClass::Driver,
+            };
             let mut f = failed(
                 pp,
                 item,
                 Status::Failed,
-                &format!("step {} ({action}) failed: {e:#}", n + 1),
+                &format!("step {} ({action}) failed: {e}", n + 1),
             );
+            f.class = Some(class);
             f.previous = Some(before);
-            return f;
+            f.notes.extend(tab.take_dialogs().iter().map(|d| d.to_string()));
+            return Ok(f);
         }
     }
-    tab.settle(deadline).await;
+    tab.settle_since(mark, deadline).await;
+    let mut notes: Vec<String> = Vec::new();
+
+    // On the live page: did the control move to the wanted value, and
+    // nothing else move?
+    let mut watched = vec![item];
+    watched.extend(siblings.iter().copied());
+    let mut now_values = read_values(tab, &watched).await.into_iter();
+    let live = now_values.next().flatten();
+    let mut moved_wrong = None;
+    if let Some(now) = &live {
+        if *now != before && !item.is_wanted(now, None) {
+            let restored = restore(tab, item, &before, deadline).await;
+            moved_wrong = Some(format!(
+                "the page moved \"{}\" to {now}, not {}; {}",
+                item.setting.label,
+                item.wanted,
+                if restored {
+                    format!("privaudit put it back to {before}")
+                } else {
+                    format!("privaudit could not put it back to {before}: check it by hand")
+                }
+            ));
+        }
+    }
+    for ((sibling, was), now) in siblings.iter().zip(&siblings_before).zip(now_values) {
+        let (Some(was), Some(now)) = (was, now) else { continue };
+        if !sibling.is_wanted(was, None) || now == *was {
+            continue;
+        }
+        let restored = restore(tab, sibling, was, deadline).await;
+        notes.push(format!(
+            "changing this also moved \"{}\" from {was} to {now}; {}",
+            sibling.setting.label,
+            if restored {
+                "privaudit put it back"
+            } else {
+                "privaudit could not put it back: check it by hand"
+            }
+        ));
+    }
+    notes.extend(tab.take_dialogs().iter().map(|d| d.to_string()));
+    if let Some(why) = moved_wrong {
+        let mut f = failed(pp, item, Status::Failed, &why);
+        f.previous = Some(before);
+        f.current = live;
+        f.notes = notes;
+        return Ok(f);
+    }
 
     // Verify with a fresh load: the page may show the new value while the
     // server silently dropped it.
     let verify_deadline = Instant::now() + options.timeout;
-    let mut f = match locate(tab, pp, item, &url, verify_deadline).await {
-        Err(mut f) => {
+    let mut f = match visit(tab, pp, item, verify_deadline).await {
+        Err(stop) => {
+            let mut f = stopped(pp, item, &stop);
             f.status = Status::Failed;
-            f.message = Some(format!(
-                "could not confirm the change: {}",
-                f.message.unwrap_or_default()
-            ));
+            f.message = Some(format!("could not confirm the change: {}", stop.message));
             f
         }
-        Ok((snapshot, node)) => {
-            let read = ax::read_value(&snapshot, &node);
-            let shot = Shot {
-                url: &url,
-                phase: "after",
-                value: read.as_deref(),
-                node: node.backend_id,
-            };
-            record_evidence(tab, options, pp, item, shot).await;
-            verdict(pp, item, &before, read)
+        Ok((url, found, reading)) => {
+            let after = reading.value.as_ref().ok().cloned();
+            record(
+                tab,
+                options,
+                pp,
+                item,
+                Shot {
+                    url: &url,
+                    phase: "after",
+                    value: after.as_deref(),
+                    node: Some(found.backend_id),
+                },
+            )
+            .await;
+            verdict(pp, item, &before, &reading)
         }
     };
     f.previous = Some(before);
-    f
+    notes.extend(tab.take_dialogs().iter().map(|d| d.to_string()));
+    f.notes = notes;
+    Ok(f)
 }
 
 /// What the fresh read after applying says.
-fn verdict(pp: &PlatformPlan, item: &PlanItem, before: &str, read: Option<String>) -> Finding {
-    match read {
-        Some(after) if same_value(&after, &item.wanted) => {
+fn verdict(pp: &PlatformPlan, item: &PlanItem, before: &str, reading: &Reading) -> Finding {
+    match &reading.value {
+        Ok(after) if item.is_wanted(after, reading.option_value.as_deref()) => {
             let mut f = finding(pp, item, Status::Fixed);
             f.message = Some(format!("changed from {before} to {after}; a fresh load confirms it"));
-            f.current = Some(after);
+            f.current = Some(after.clone());
             f
         }
-        Some(after) => {
+        Ok(after) => {
             let mut f = failed(
                 pp,
                 item,
@@ -204,193 +354,65 @@ fn verdict(pp: &PlatformPlan, item: &PlanItem, before: &str, read: Option<String
                     pp.platform.name
                 ),
             );
-            f.current = Some(after);
+            f.current = Some(after.clone());
             f
         }
-        None => failed(
+        Err(why) => failed(
             pp,
             item,
             Status::Failed,
-            "could not confirm the change: the control has no state to read",
+            &format!("could not confirm the change: {why}"),
         ),
     }
 }
 
-/// Resolves once `cancel` is set.
-async fn cancelled(cancel: &AtomicBool) {
-    while !cancel.load(Ordering::SeqCst) {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+/// The planned settings on the same page, other than `item`.
+fn siblings_on_page<'a>(pp: &'a PlatformPlan, item: &PlanItem) -> Vec<&'a PlanItem> {
+    pp.items
+        .iter()
+        .filter(|i| {
+            i.setting.id != item.setting.id && i.setting.page().is_some() && i.setting.page() == item.setting.page()
+        })
+        .collect()
 }
 
-/// The rule's steps, or the obvious one for the control's kind.
-fn actions(item: &PlanItem) -> Vec<Action> {
-    match &item.setting.kind {
-        SettingKind::Control { apply, .. } if !apply.is_empty() => apply.clone(),
-        SettingKind::Control { control, .. } => {
-            let choice = control.role.as_deref().is_some_and(|r| CHOICE_ROLES.contains(&r));
-            if choice {
-                vec![Action::Select(item.wanted.clone())]
-            } else {
-                vec![Action::Click(Aim::Control)]
-            }
-        }
-        SettingKind::Manual { .. } => Vec::new(),
+/// One reading of each item's value on the live page, where it can be read.
+async fn read_values(tab: &Tab, items: &[&PlanItem]) -> Vec<Option<String>> {
+    if items.is_empty() {
+        return Vec::new();
     }
-}
-
-/// Loads the page, checks the session, opens what hides the control and
-/// returns the control's node. Failures come back as the finding to report.
-async fn locate(
-    tab: &Tab,
-    pp: &PlatformPlan,
-    item: &PlanItem,
-    url: &str,
-    deadline: Instant,
-) -> Result<(Vec<AxItem>, AxItem), Finding> {
-    let landed = match tab.goto(url).await {
-        Ok(landed) => landed,
-        Err(e @ NavError::OutsideDomains(_)) => return Err(failed(pp, item, Status::Error, &e.to_string())),
-        Err(e) => return Err(failed(pp, item, Status::Error, &e.to_string())),
-    };
-    if let Some(login) = &pp.platform.login {
-        if same_path(&landed, &pp.url(&login.url)) {
-            return Err(failed(
-                pp,
-                item,
-                Status::LoginRequired,
-                &signed_out_message(pp, "the page sent the browser to the sign-in page"),
-            ));
-        }
-    }
-    for step in open_steps(&[item]) {
-        match find_node(tab, step, deadline, |_| true)
-            .await
-            .map(|n| n.and_then(|n| n.backend_id))
-        {
-            Ok(Some(node)) => {
-                if let Err(e) = tab.click(node).await {
-                    return Err(failed(
-                        pp,
-                        item,
-                        Status::Unreadable,
-                        &format!("could not open {step}: {e:#}"),
-                    ));
-                }
-            }
-            Ok(None) => {
-                return Err(failed(
-                    pp,
-                    item,
-                    Status::Unreadable,
-                    &format!("{step} was not found on {url}"),
-                ))
-            }
-            Err(e) => return Err(failed(pp, item, Status::Error, &browser_gone(&e))),
-        }
-    }
-    let Some(matcher) = control(item) else {
-        return Err(failed(pp, item, Status::Error, "not a browser setting"));
-    };
-    let css = match &matcher.css {
-        Some(css) => tab.css_node(css).await,
-        None => None,
-    };
-    let found = wait_for(tab, deadline, |s| {
-        let nodes: Vec<&AxItem> = match (&matcher.css, css) {
-            (Some(_), Some(id)) => s.iter().filter(|i| i.backend_id == Some(id)).collect(),
-            (Some(_), None) => Vec::new(),
-            (None, _) => ax::find(s, matcher),
-        };
-        match nodes.as_slice() {
-            [one] => Some((s.to_vec(), (*one).clone())),
-            _ => None,
-        }
-    })
-    .await;
-    match found {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(failed(
-            pp,
-            item,
-            Status::Unreadable,
-            &format!(
-                "no single {matcher} on {url}: the rule in {} needs an update",
-                pp.platform.file
-            ),
-        )),
-        Err(e) => Err(failed(pp, item, Status::Error, &browser_gone(&e))),
-    }
-}
-
-async fn run(tab: &Tab, item: &PlanItem, action: &Action, control: &AxItem, deadline: Instant) -> anyhow::Result<()> {
-    match action {
-        Action::Click(aim) => click(tab, &target(tab, aim, control, deadline).await?).await,
-        Action::Check(aim) | Action::Uncheck(aim) => {
-            let want_on = matches!(action, Action::Check(_));
-            let node = target(tab, aim, control, deadline).await?;
-            let snapshot = tab.snapshot().await?;
-            let current = snapshot
-                .iter()
-                .find(|i| i.backend_id == node.backend_id)
-                .and_then(|n| ax::read_value(&snapshot, n));
-            if current.as_deref() != Some(if want_on { "on" } else { "off" }) {
-                click(tab, &node).await?;
-            }
-            Ok(())
-        }
-        Action::Select(option) => {
-            let snapshot = tab.snapshot().await?;
-            let node = snapshot
-                .iter()
-                .find(|i| i.backend_id == control.backend_id)
-                .ok_or_else(|| anyhow::anyhow!("the control disappeared"))?;
-            if node.role == "radiogroup" {
-                let radio = ax::option_in(&snapshot, node, option)
-                    .ok_or_else(|| anyhow::anyhow!("no option named \"{option}\""))?;
-                click(tab, radio).await
-            } else {
-                let id = node
-                    .backend_id
-                    .ok_or_else(|| anyhow::anyhow!("the control has no DOM node"))?;
-                tab.select_option(id, option).await
-            }
-        }
-        Action::Fill(m, value) => {
-            let node = appear(tab, m, deadline).await?;
-            let id = node.backend_id.ok_or_else(|| anyhow::anyhow!("{m} has no DOM node"))?;
-            tab.fill(id, value).await
-        }
-        Action::WaitFor(m) | Action::Expect(m) => appear(tab, m, deadline).await.map(|_| ()),
-        Action::Confirm(m) => click(tab, &appear(tab, m, deadline).await?).await,
-        Action::Save(m) => {
-            let button = wait_for(tab, deadline, |s| {
-                ax::find(s, m).into_iter().find(|n| !n.disabled).cloned()
+    let deadline = Instant::now() + Duration::from_secs(3).min(tab.timeout());
+    match page::read_settled(tab, items, deadline).await {
+        Ok(looks) => looks
+            .into_iter()
+            .map(|look| match look {
+                Look::Read { reading, .. } => reading.value.ok(),
+                _ => None,
             })
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("{m} never became enabled"))?;
-            click(tab, &button).await
-        }
-    }
-    .map_err(|e| e.context(format!("while changing {}", item.setting.id)))
-}
-
-async fn target(tab: &Tab, aim: &Aim, control: &AxItem, deadline: Instant) -> anyhow::Result<AxItem> {
-    match aim {
-        Aim::Control => Ok(control.clone()),
-        Aim::Element(m) => appear(tab, m, deadline).await,
+            .collect(),
+        Err(_) => vec![None; items.len()],
     }
 }
 
-async fn appear(tab: &Tab, m: &Matcher, deadline: Instant) -> anyhow::Result<AxItem> {
-    find_node(tab, m, deadline, |_| true)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("{m} did not appear"))
+async fn read_value(tab: &Tab, item: &PlanItem) -> Option<String> {
+    read_values(tab, &[item]).await.into_iter().next().flatten()
 }
 
-async fn click(tab: &Tab, node: &AxItem) -> anyhow::Result<()> {
-    let id = node
-        .backend_id
-        .ok_or_else(|| anyhow::anyhow!("{} \"{}\" has no DOM node to click", node.role, node.name))?;
-    tab.click(id).await
+/// Puts a control back to `value` after it moved the wrong way.
+async fn restore(tab: &Tab, item: &PlanItem, value: &str, deadline: Instant) -> bool {
+    let Some(control) = page::control(item) else {
+        return false;
+    };
+    let role = control.role.as_deref().unwrap_or("");
+    let acted = if roles::is_choice(role) {
+        choose(tab, control, value, None, deadline).await
+    } else if value == "on" || value == "off" {
+        set_toggle(tab, control, page::state_spec(item), value == "on", deadline).await
+    } else {
+        return false;
+    };
+    if acted.is_err() {
+        return false;
+    }
+    read_value(tab, item).await.as_deref() == Some(value)
 }

@@ -1,14 +1,16 @@
 //! What an audit produces: one finding per planned setting, and the run that
 //! holds them. This is the stable JSON schema (see README, "JSON output").
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::rules::Category;
+use crate::plan::{Plan, PlanItem, PlatformPlan};
+use crate::rules::{Category, SettingKind};
 
 /// Bumped on any incompatible change to the JSON output.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The setting has the wanted value.
@@ -31,6 +33,68 @@ pub enum Status {
     /// The platform could not be audited (site down, HTTP error, navigation
     /// left the declared domains, browser failure).
     Error,
+}
+
+/// Why a setting could not be read or changed: who is to blame, and so
+/// what to do (`class` in JSON; see README, "Failure classes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureClass {
+    /// Signed in, page loaded, the control is not there: the platform
+    /// changed the page and the rule needs an update.
+    RuleStale,
+    /// The session is signed out.
+    SignedOut,
+    /// Something is in the way: an overlay covers the control, a captcha or
+    /// a bot wall, a redirect outside the platform's domains.
+    Blocked,
+    /// The site did not answer, or answered with an HTTP error.
+    Unreachable,
+    /// Another setting disables this control.
+    Disabled,
+    /// privaudit itself failed (the browser crashed, an unexpected answer):
+    /// a bug to report.
+    Driver,
+}
+
+impl FailureClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureClass::RuleStale => "rule-stale",
+            FailureClass::SignedOut => "signed-out",
+            FailureClass::Blocked => "blocked",
+            FailureClass::Unreachable => "unreachable",
+            FailureClass::Disabled => "disabled",
+            FailureClass::Driver => "driver",
+        }
+    }
+
+    pub const ALL: [FailureClass; 6] = [
+        FailureClass::RuleStale,
+        FailureClass::SignedOut,
+        FailureClass::Blocked,
+        FailureClass::Unreachable,
+        FailureClass::Disabled,
+        FailureClass::Driver,
+    ];
+
+    /// What the class means and what to do, for the README and `--help`.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            FailureClass::RuleStale => "signed in and the page loaded, but the control is not there: the platform changed the page; the rule needs an update",
+            FailureClass::SignedOut => "the session is signed out: run `privaudit login PLATFORM`",
+            FailureClass::Blocked => "something is in the way: an overlay over the control, a captcha or bot wall, a redirect outside the platform's domains; open the page yourself once",
+            FailureClass::Unreachable => "the site did not answer or answered with an HTTP error: try again later",
+            FailureClass::Disabled => "another setting disables this control: change that one first (the message names it when the rule knows it)",
+            FailureClass::Driver => "privaudit itself failed (the browser crashed, an unexpected answer): a bug to report",
+        }
+    }
+}
+
+impl std::fmt::Display for FailureClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Status {
@@ -60,7 +124,7 @@ impl std::fmt::Display for Status {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
     pub platform: String,
     pub platform_name: String,
@@ -79,16 +143,66 @@ pub struct Finding {
     pub url: Option<String>,
     /// Why the status is what it is, and what to do about it.
     pub message: Option<String>,
+    /// Why a setting could not be read or changed (absent when it was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<FailureClass>,
+    /// What else happened on the page: native dialogs answered, changes
+    /// privaudit undid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// For manual settings: the steps to follow at `url`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
     pub source: String,
-    /// What changed since the previous recorded run (see `history`).
+    /// What changed since the previous recorded run (see `transitions`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transition: Option<crate::history::Transition>,
+    pub transition: Option<Transition>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// What changed in a setting since the previous recorded run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Transition {
+    /// Was private last time, is not now: a platform switched it back on.
+    ReEnabled,
+    /// Not in any earlier run of an audited platform: new in the rules.
+    New,
+    /// Was read last time, cannot be read now: the page or the session changed.
+    BecameUnreadable,
+}
+
+impl Transition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transition::ReEnabled => "re-enabled",
+            Transition::New => "new",
+            Transition::BecameUnreadable => "became-unreadable",
+        }
+    }
+
+    /// A sentence for reports and alerts.
+    pub fn describe(self, finding: &Finding) -> String {
+        match self {
+            Transition::ReEnabled => format!(
+                "{} › {}: was {}, is now {} again",
+                finding.platform_name,
+                finding.label,
+                finding.wanted,
+                finding.current.as_deref().unwrap_or("?")
+            ),
+            Transition::New => format!(
+                "{} › {}: new setting in the rules",
+                finding.platform_name, finding.label
+            ),
+            Transition::BecameUnreadable => format!(
+                "{} › {}: could be read last time, now {}",
+                finding.platform_name, finding.label, finding.status
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, JsonSchema)]
 pub struct Summary {
     pub platforms: usize,
     pub settings: usize,
@@ -104,7 +218,8 @@ pub struct Summary {
     pub error: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One check or apply: what `--format json` prints.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Run {
     pub schema_version: u32,
     pub privaudit_version: &'static str,
@@ -187,4 +302,79 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+pub(crate) fn finding(pp: &PlatformPlan, item: &PlanItem, status: Status) -> Finding {
+    Finding {
+        platform: pp.platform.id.clone(),
+        platform_name: pp.platform.name.clone(),
+        setting: item.setting.id.clone(),
+        label: item.setting.label.clone(),
+        category: item.setting.category,
+        status,
+        current: None,
+        previous: None,
+        wanted: item.wanted.clone(),
+        url: item.setting.page().map(|p| pp.url(p)),
+        message: None,
+        class: None,
+        notes: Vec::new(),
+        steps: Vec::new(),
+        source: item.setting.source.clone(),
+        transition: None,
+    }
+}
+
+/// Findings for settings that need no browser (manual ones).
+pub fn manual_findings(plan: &Plan) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pp in &plan.platforms {
+        for item in &pp.items {
+            if let SettingKind::Manual { url, steps } = &item.setting.kind {
+                let mut f = finding(pp, item, Status::Manual);
+                f.url = Some(url.clone());
+                f.steps = steps.clone();
+                f.message = Some("only a form or an email can change this; follow the steps".into());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// Every browser setting of the plan marked `status` with `message`: when the
+/// browser itself could not start.
+pub fn all_browser_items(plan: &Plan, status: Status, message: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pp in &plan.platforms {
+        for item in pp.items.iter().filter(|i| i.setting.page().is_some()) {
+            let mut f = finding(pp, item, status);
+            f.message = Some(message.to_string());
+            f.class = Some(FailureClass::Driver);
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Puts findings in plan order: platform by platform, settings as the rules list them.
+pub fn in_plan_order(plan: &Plan, mut findings: Vec<Finding>) -> Vec<Finding> {
+    let position = |f: &Finding| {
+        plan.platforms
+            .iter()
+            .enumerate()
+            .find(|(_, pp)| pp.platform.id == f.platform)
+            .map(|(pi, pp)| {
+                (
+                    pi,
+                    pp.items
+                        .iter()
+                        .position(|i| i.setting.id == f.setting)
+                        .unwrap_or(usize::MAX),
+                )
+            })
+            .unwrap_or((usize::MAX, usize::MAX))
+    };
+    findings.sort_by_key(position);
+    findings
 }

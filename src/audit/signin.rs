@@ -9,8 +9,12 @@
 
 use std::time::{Duration, Instant};
 
-use super::platform::{allowed, find_node, same_path};
-use crate::browser::ax::{self, AxItem};
+use secrecy::ExposeSecret;
+
+use super::page::HUMAN_CHECK;
+use super::scope::{allowed, same_path};
+use crate::browser::ax::{AxItem, Snapshot};
+use crate::browser::locate::{Found, Located};
 use crate::browser::Tab;
 use crate::plan::PlatformPlan;
 use crate::rules::{LoginForm, Matcher};
@@ -20,9 +24,6 @@ use crate::secrets::{totp, Credentials};
 /// never contains the username, password or code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInFailed(pub String);
-
-/// Names that mean a person has to be there: captchas and identity checks.
-const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|verify (that )?you('| a)re (a )?human|security check|verify it'?s you|confirm it'?s you|unusual (login|sign-in) activity|let'?s do a quick security check";
 
 pub async fn sign_in(
     tab: &Tab,
@@ -57,7 +58,7 @@ pub async fn sign_in(
         let Some(button) = field(tab, next, deadline).await? else {
             return fail("the sign-in form's \"next\" button was not found");
         };
-        click(tab, &button).await?;
+        click(tab, &button, deadline).await?;
     }
     let Some(password_field) = field(tab, &form.password, deadline).await? else {
         return fail(&blocked_or(tab, &human, "the password field did not appear").await);
@@ -65,11 +66,11 @@ pub async fn sign_in(
     // The page may have changed between the two steps: check again, right
     // before the secret leaves privaudit.
     check_target(tab, pp, &password_field, &landed).await?;
-    type_into(tab, &password_field, credentials.password.expose()).await?;
+    type_into(tab, &password_field, credentials.password.expose_secret()).await?;
     let Some(submit) = field(tab, &form.submit, deadline).await? else {
         return fail("the sign-in form's submit button was not found");
     };
-    click(tab, &submit).await?;
+    click(tab, &submit, deadline).await?;
 
     let mut code_sent = false;
     loop {
@@ -93,7 +94,7 @@ pub async fn sign_in(
             ));
         }
         let code_field = match &form.totp {
-            Some(m) => shown(tab, &snapshot, m).await,
+            Some(m) => shown(tab, m).await,
             None => None,
         };
         if let Some(code_field) = code_field {
@@ -114,11 +115,11 @@ pub async fn sign_in(
             let Some(submit) = field(tab, &form.submit, deadline).await? else {
                 return fail("the verification page's submit button was not found");
             };
-            click(tab, &submit).await?;
+            click(tab, &submit, deadline).await?;
             code_sent = true;
             continue;
         }
-        let still_on_form = shown(tab, &snapshot, &form.password).await.is_some() || same_path(&url, login_url);
+        let still_on_form = shown(tab, &form.password).await.is_some() || same_path(&url, login_url);
         if !still_on_form {
             return Ok(());
         }
@@ -133,47 +134,34 @@ pub async fn sign_in(
     }
 }
 
-async fn field(tab: &Tab, m: &Matcher, deadline: Instant) -> Result<Option<AxItem>, SignInFailed> {
-    find_node(tab, m, deadline, |_| true)
+async fn field(tab: &Tab, m: &Matcher, deadline: Instant) -> Result<Option<Found>, SignInFailed> {
+    tab.wait_for(m, deadline)
         .await
-        .map_err(|e| SignInFailed(format!("the browser stopped answering ({e:#})")))
+        .map_err(|e| SignInFailed(format!("the browser stopped answering ({e})")))
 }
 
-/// The element a locator names on the page now, if it is shown (CSS
-/// through the DOM, role and name through the snapshot).
-pub async fn shown(tab: &Tab, snapshot: &[AxItem], m: &Matcher) -> Option<AxItem> {
-    match &m.css {
-        Some(css) => {
-            let id = tab.css_node(css).await?;
-            snapshot
-                .iter()
-                .find(|i| i.backend_id == Some(id) && !i.ignored)
-                .cloned()
-        }
-        None => ax::find(snapshot, m).first().map(|n| (*n).clone()),
+/// The element a locator names on the page now, if it is there.
+pub async fn shown(tab: &Tab, m: &Matcher) -> Option<Found> {
+    match tab.locate(m).await {
+        Ok(Located::One(found)) => Some(found),
+        _ => None,
     }
 }
 
-async fn type_into(tab: &Tab, node: &AxItem, text: &str) -> Result<(), SignInFailed> {
-    let id = node
-        .backend_id
-        .ok_or_else(|| SignInFailed("a sign-in field has no DOM node".into()))?;
-    tab.type_into(id, text)
+async fn type_into(tab: &Tab, node: &Found, text: &str) -> Result<(), SignInFailed> {
+    tab.type_into(node.backend_id, text)
         .await
         .map_err(|e| SignInFailed(format!("could not type into the sign-in form ({e:#})")))
 }
 
-async fn click(tab: &Tab, node: &AxItem) -> Result<(), SignInFailed> {
-    let id = node
-        .backend_id
-        .ok_or_else(|| SignInFailed("a sign-in button has no DOM node".into()))?;
-    tab.click(id)
+async fn click(tab: &Tab, node: &Found, deadline: Instant) -> Result<(), SignInFailed> {
+    tab.click(node.backend_id, "a sign-in button", deadline)
         .await
-        .map_err(|e| SignInFailed(format!("could not press a sign-in button ({e:#})")))
+        .map_err(|e| SignInFailed(format!("could not press a sign-in button ({e})")))
 }
 
 /// Refuses unless the page and the form's destination are allowed.
-async fn check_target(tab: &Tab, pp: &PlatformPlan, node: &AxItem, landed: &str) -> Result<(), SignInFailed> {
+async fn check_target(tab: &Tab, pp: &PlatformPlan, node: &Found, landed: &str) -> Result<(), SignInFailed> {
     let guard = allowed(pp);
     let page = tab.current_url().await.unwrap_or_else(|| landed.to_string());
     if !guard.allows(&page) {
@@ -183,15 +171,13 @@ async fn check_target(tab: &Tab, pp: &PlatformPlan, node: &AxItem, landed: &str)
             pp.platform.name
         )));
     }
-    if let Some(id) = node.backend_id {
-        if let Ok(Some(action)) = tab.form_action(id).await {
-            if !action.is_empty() && !guard.allows(&action) {
-                return Err(SignInFailed(format!(
-                    "the sign-in form would send the credentials to {}, not to {}: they were not typed",
-                    origin_of(&action),
-                    pp.platform.name
-                )));
-            }
+    if let Ok(Some(action)) = tab.form_action(node.backend_id).await {
+        if !action.is_empty() && !guard.allows(&action) {
+            return Err(SignInFailed(format!(
+                "the sign-in form would send the credentials to {}, not to {}: they were not typed",
+                origin_of(&action),
+                pp.platform.name
+            )));
         }
     }
     Ok(())
@@ -207,8 +193,9 @@ async fn blocked_or(tab: &Tab, human: &regex::Regex, otherwise: &str) -> String 
 }
 
 /// A captcha frame or an identity-check heading, by what it announces.
-fn human_check(snapshot: &[AxItem], human: &regex::Regex) -> Option<String> {
+fn human_check(snapshot: &Snapshot, human: &regex::Regex) -> Option<String> {
     snapshot
+        .items()
         .iter()
         .filter(|i| !i.ignored)
         .filter(|i| {
@@ -223,22 +210,19 @@ fn human_check(snapshot: &[AxItem], human: &regex::Regex) -> Option<String> {
 
 /// The text of an alert on the sign-in page (e.g. "Wrong password"), with
 /// anything that could be the username or a secret taken out.
-fn alert_text(snapshot: &[AxItem], credentials: &Credentials) -> Option<String> {
+fn alert_text(snapshot: &Snapshot, credentials: &Credentials) -> Option<String> {
     let alert = snapshot
+        .items()
         .iter()
         .find(|i| i.role == "alert" && !i.ignored && !i.name.trim().is_empty())
         .map(|i| i.name.clone())
         .or_else(|| {
-            let container = snapshot.iter().find(|i| i.role == "alert" && !i.ignored)?;
-            let text: Vec<&str> = snapshot
-                .iter()
-                .filter(|i| i.parent.as_deref() == Some(container.id.as_str()) && !i.name.trim().is_empty())
-                .map(|i| i.name.as_str())
-                .collect();
-            (!text.is_empty()).then(|| text.join(" "))
+            let container: &AxItem = snapshot.items().iter().find(|i| i.role == "alert" && !i.ignored)?;
+            let text = snapshot.text_of(container);
+            (!text.is_empty()).then_some(text)
         })?;
     let mut cleaned = alert;
-    for secret in [credentials.username.as_str(), credentials.password.expose()] {
+    for secret in [credentials.username.as_str(), credentials.password.expose_secret()] {
         if !secret.is_empty() {
             cleaned = cleaned.replace(secret, "…");
         }

@@ -1,5 +1,6 @@
 //! Finding a Chromium to drive: `--browser`, then `PRIVAUDIT_BROWSER` (clap
-//! folds the two), then the usual names on PATH.
+//! folds the two), then the usual names on PATH (`which`), then where the
+//! installers put it on macOS and Windows.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,15 @@ const CANDIDATES: &[&str] = &[
     "google-chrome",
     "google-chrome-stable",
     "chrome",
+];
+
+/// Where installers put the browser when it is not on PATH.
+const INSTALLED: &[&str] = &[
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
+    r"C:\Program Files\Chromium\Application\chrome.exe",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -33,8 +43,9 @@ impl FindError {
 
 pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, FindError> {
     if let Some(path) = explicit {
+        // A bare name is looked up on PATH; anything else must be a file.
         let resolved = if path.components().count() == 1 {
-            search_path(&path.to_string_lossy())
+            which::which(path).ok()
         } else {
             None
         };
@@ -47,15 +58,9 @@ pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, FindError> {
     }
     CANDIDATES
         .iter()
-        .find_map(|name| search_path(name))
+        .find_map(|name| which::which(name).ok())
+        .or_else(|| INSTALLED.iter().map(PathBuf::from).find(|p| is_executable(p)))
         .ok_or(FindError::NotOnPath)
-}
-
-fn search_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {

@@ -2,6 +2,11 @@
 //! request (top frame, iframes, redirects) is paused through CDP's Fetch domain
 //! and only continued when its URL is allowed, so a hostile or broken redirect
 //! never reaches another site with the user's session.
+//!
+//! The top frame leaving the domains stops the platform (the page is not the
+//! platform's any more). A sub-frame from elsewhere (a help widget, a
+//! captcha, an ad) is refused quietly and the audit goes on: the settings
+//! are in the platform's own document.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,9 +14,11 @@ use chromiumoxide::cdp::browser_protocol::fetch::{
     ContinueRequestParams, EnableParams, EventRequestPaused, FailRequestParams, RequestPattern, RequestStage,
 };
 use chromiumoxide::cdp::browser_protocol::network::{ErrorReason, ResourceType};
+use chromiumoxide::cdp::browser_protocol::page::FrameId;
 use chromiumoxide::Page;
 use futures::StreamExt;
 
+use super::network::InFlight;
 use crate::rules::host_allowed;
 
 /// What a tab may load.
@@ -75,7 +82,12 @@ pub type Violation = Arc<Mutex<Option<String>>>;
 /// the domains), and the requests an audit never needs (refused). Only those
 /// are paused; everything else loads untouched. Must run before the first
 /// navigation.
-pub async fn install(page: &Page, allowed: Allowed) -> chromiumoxide::error::Result<Violation> {
+pub async fn install(
+    page: &Page,
+    allowed: Allowed,
+    main_frame: Option<FrameId>,
+    in_flight: InFlight,
+) -> chromiumoxide::error::Result<Violation> {
     let violation: Violation = Arc::new(Mutex::new(None));
     let mut paused = page.event_listener::<EventRequestPaused>().await?;
     let pattern = |url: &str, kind: Option<ResourceType>| {
@@ -106,6 +118,13 @@ pub async fn install(page: &Page, allowed: Allowed) -> chromiumoxide::error::Res
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .is_some_and(|h| TRACKERS.iter().any(|t| h == *t || h.ends_with(&format!(".{t}"))));
+            let top = main_frame.as_ref().is_none_or(|main| *main == event.frame_id);
+            let refuse = !document || tracker || !allowed.allows(url);
+            if refuse {
+                if let Some(id) = &event.network_id {
+                    in_flight.forget(id.inner());
+                }
+            }
             let result = if !document || tracker {
                 // Not needed for an audit: refused quietly, before any byte is fetched.
                 tracing::debug!(url = %url, "blocked a request an audit does not need");
@@ -120,9 +139,13 @@ pub async fn install(page: &Page, allowed: Allowed) -> chromiumoxide::error::Res
                     .await
                     .map(|_| ())
             } else {
-                tracing::warn!(url = %url, "blocked navigation outside the platform's declared domains");
-                if let Ok(mut slot) = record.lock() {
-                    slot.get_or_insert_with(|| url.clone());
+                if top {
+                    tracing::warn!(url = %url, "blocked navigation outside the platform's declared domains");
+                    if let Ok(mut slot) = record.lock() {
+                        slot.get_or_insert_with(|| url.clone());
+                    }
+                } else {
+                    tracing::debug!(url = %url, "blocked a frame from outside the platform's declared domains");
                 }
                 page.execute(FailRequestParams::new(
                     event.request_id.clone(),

@@ -4,10 +4,9 @@
 use std::io::{BufRead, IsTerminal};
 
 use crate::cli::AuthCommand;
-use crate::context::Context;
+use crate::cli::Context;
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::output;
 use crate::secrets::{self, Credentials, Origin, Secret, SecretsError};
 
 pub fn run(ctx: &Context, command: AuthCommand) -> anyhow::Result<Exit> {
@@ -44,18 +43,18 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
         let mut lines = std::io::stdin().lock().lines();
         let password = lines.next().transpose()?.unwrap_or_default();
         let totp = lines.next().transpose()?.filter(|l| !l.trim().is_empty());
-        (Secret::new(password), totp.map(Secret::new))
+        (Secret::from(password), totp.map(Secret::from))
     } else {
         if !std::io::stdin().is_terminal() {
             return Err(Failure::usage("no terminal to ask for the password on")
                 .hint("pipe the password (and optionally the TOTP secret on a second line) with --stdin")
                 .into());
         }
-        let password = Secret::new(rpassword::prompt_password(format!(
+        let password = Secret::from(rpassword::prompt_password(format!(
             "{platform} password for {username}: "
         ))?);
         let totp = if ask_totp {
-            Some(Secret::new(rpassword::prompt_password(
+            Some(Secret::from(rpassword::prompt_password(
                 "TOTP secret (base32, from the authenticator setup page): ",
             )?))
         } else {
@@ -63,7 +62,7 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
         };
         (password, totp)
     };
-    if password.is_empty() {
+    if secrecy::ExposeSecret::expose_secret(&password).is_empty() {
         return Err(Failure::usage("the password is empty")
             .hint("nothing was stored")
             .into());
@@ -79,7 +78,7 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
         totp,
     };
     secrets::store(platform, &credentials).map_err(keyring_failure)?;
-    output::print(&format!(
+    ctx.console.print(&format!(
         "Stored {platform} credentials for {} in the OS keyring{}.\ncheck and apply will sign in by themselves when {platform}'s session has expired.\n",
         credentials.username,
         if credentials.totp.is_some() { " (with a TOTP secret)" } else { "" }
@@ -89,9 +88,9 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
 
 fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
     known_platform(ctx, platform)?;
-    match secrets::lookup(ctx, platform).map_err(keyring_failure)? {
+    match secrets::lookup(&ctx.accounts_path(), platform).map_err(keyring_failure)? {
         None => {
-            output::print(&format!(
+            ctx.console.print(&format!(
                 "No credentials for {platform}. Store them with `privaudit auth set {platform} --username NAME`.\n"
             ));
             Ok(Exit::Ok)
@@ -99,9 +98,9 @@ fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
         Some((c, origin)) => {
             let from = match origin {
                 Origin::Keyring => "the OS keyring".to_string(),
-                Origin::Commands => format!("commands in {}", secrets::accounts::path(ctx).display()),
+                Origin::Commands => format!("commands in {}", ctx.accounts_path().display()),
             };
-            output::print(&format!(
+            ctx.console.print(&format!(
                 "platform: {platform}\nusername: {}\npassword: stored (not shown)\ntotp:     {}\nfrom:     {from}\n",
                 c.username,
                 if c.totp.is_some() { "stored (not shown)" } else { "none" }
@@ -114,9 +113,11 @@ fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
 fn rm(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
     known_platform(ctx, platform)?;
     if secrets::remove(platform).map_err(keyring_failure)? {
-        output::print(&format!("Removed the {platform} credentials from the OS keyring.\n"));
+        ctx.console
+            .print(&format!("Removed the {platform} credentials from the OS keyring.\n"));
     } else {
-        output::print(&format!("There were no {platform} credentials in the OS keyring.\n"));
+        ctx.console
+            .print(&format!("There were no {platform} credentials in the OS keyring.\n"));
     }
     Ok(Exit::Ok)
 }

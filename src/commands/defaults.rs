@@ -1,17 +1,16 @@
 //! `privaudit defaults`: the cross-platform matrix of documented defaults.
 
+use crate::cli::Context;
 use crate::cli::{DefaultsArgs, DefaultsFormat};
-use crate::context::Context;
 use crate::defaults::{self, html};
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::output;
 
 pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
     let catalogue = super::load_rules(ctx)?;
     let matrix = defaults::build(&catalogue);
     let text = match args.format {
-        DefaultsFormat::Table => matrix.table(ctx.stdout_color),
+        DefaultsFormat::Table => matrix.table(ctx.console.stdout_color),
         DefaultsFormat::Markdown => matrix.markdown(),
         DefaultsFormat::Csv => matrix.csv()?,
         DefaultsFormat::Json => serde_json::to_string_pretty(&matrix)? + "\n",
@@ -20,10 +19,10 @@ pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
-            output::note(ctx, &format!("wrote {}", path.display()));
+            ctx.console.note(&format!("wrote {}", path.display()));
         }
         None => {
-            output::print(&text);
+            ctx.console.print(&text);
         }
     }
     Ok(Exit::Ok)

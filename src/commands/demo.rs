@@ -4,16 +4,34 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 
-use super::check::{emit, execute, Mode, Sessions};
-use crate::cli::DemoArgs;
-use crate::context::Context;
+use super::emit;
+use crate::audit::{self, Browsers, Finding, Hooks, Mode, RunOptions};
+use crate::cli::{Context, DemoArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
+use crate::output::{Format, Progress};
 use crate::plan;
 use crate::profile::{Preset, Profile};
 use crate::replica::{ReplicaServer, Source};
 use crate::rules::{load, Catalogue};
-use crate::{output, report};
+
+/// The demo tells its story on stdout; stderr only gets a progress bar on
+/// a terminal (and errors).
+struct DemoHooks {
+    progress: Progress,
+}
+
+impl Hooks for DemoHooks {
+    fn note(&self, _message: &str) {}
+    fn warn(&self, _message: &str) {}
+    fn platform_done(&self, platform: &str, phase: &str) {
+        self.progress.step(&format!("{platform} {phase}"));
+    }
+    fn show_plan(&self, _drifted: &[&Finding], _dry_run: bool) {}
+    fn approve(&self, _changes: usize) -> bool {
+        true
+    }
+}
 
 pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
     // Built-in rules only: the demo shows what ships, whatever the user's
@@ -23,11 +41,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
         super::show_diagnostics(ctx, &e.files, &e.diagnostics);
         Failure::usage("the built-in rules do not load; this is a bug in privaudit")
     })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::runtime::new()?;
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let server = runtime.block_on(ReplicaServer::start(Source::Embedded, addr))?;
     let platforms: Vec<String> = server
@@ -37,7 +51,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
         .collect();
 
     if args.serve {
-        return serve(&runtime, &server, &catalogue, &platforms);
+        return serve(ctx, &runtime, &server, &catalogue, &platforms);
     }
 
     let base_urls: BTreeMap<String, String> = platforms.iter().map(|p| (p.clone(), server.base_url(p))).collect();
@@ -58,35 +72,49 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
         (Mode::Demo, "3/3 check again: the changes are kept server-side"),
     ];
     let format = args.output.format;
+    let executable = crate::browser::find::find_browser(ctx.browser.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
     let mut runs = Vec::new();
     for (mode, title) in phases {
-        let run = execute(
-            ctx,
-            &plan,
-            &catalogue.version,
-            "built-in strict preset (demo)",
-            None,
-            None,
+        let options = RunOptions {
             mode,
-            Sessions::None,
-        )?;
+            jobs: ctx.jobs,
+            timeout: ctx.timeout,
+            browsers: Browsers::Local {
+                executable: executable.clone(),
+                headed: ctx.headed,
+            },
+            browser_profile: None,
+            sessions: None,
+            evidence: None,
+            rules_version: catalogue.version.clone(),
+            profile: "built-in strict preset (demo)".into(),
+        };
+        let hooks = DemoHooks {
+            progress: Progress::new(
+                title,
+                plan.platforms.len() as u64,
+                !ctx.quiet && ctx.console.stderr_is_terminal,
+            ),
+        };
+        let run = audit::run(&plan, &options, &hooks)?;
+        drop(hooks);
         let heading = match format {
-            report::Format::Json => String::new(),
-            report::Format::Markdown => format!("<!-- {title} -->\n"),
+            Format::Json => String::new(),
+            Format::Markdown => format!("<!-- {title} -->\n"),
             _ => format!("\n── {title} ──\n"),
         };
-        output::print(&heading);
-        if format != report::Format::Json {
+        ctx.console.print(&heading);
+        if format != Format::Json {
             emit(ctx, &run, format)?;
         }
         runs.push(run);
     }
-    if format == report::Format::Json {
-        output::print(&(serde_json::to_string_pretty(&runs)? + "\n"));
+    if format == Format::Json {
+        ctx.console.print(&(serde_json::to_string_pretty(&runs)? + "\n"));
     }
-    if format == report::Format::Table {
-        output::note(
-            ctx,
+    if format == Format::Table {
+        ctx.console.note(
             "this ran against replicas on loopback. To audit your own accounts: `privaudit profile init`, `privaudit login PLATFORM` for each platform, then `privaudit check` (and `privaudit apply` to fix what drifted).",
         );
     }
@@ -97,6 +125,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
 }
 
 fn serve(
+    ctx: &Context,
     runtime: &tokio::runtime::Runtime,
     server: &ReplicaServer,
     catalogue: &Catalogue,
@@ -111,7 +140,7 @@ fn serve(
             server.base_url(p)
         ));
     }
-    output::print(&text);
+    ctx.console.print(&text);
     runtime.block_on(async {
         let _ = tokio::signal::ctrl_c().await;
     });

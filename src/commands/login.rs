@@ -10,16 +10,18 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::audit::scope::{allowed, same_path};
 use crate::audit::{self, signin, AuditOptions, Status};
-use crate::browser::{self, ax, Browser, LaunchOptions, Tab};
-use crate::cli::LoginArgs;
-use crate::context::Context;
+use crate::browser::locate::Located;
+use crate::browser::{self, Browser, Cookie, LaunchOptions, Tab};
+use crate::cli::{Context, LoginArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::plan::{self, PlatformPlan};
 use crate::profile::{Preset, Profile};
 use crate::rules::LoginProbe;
-use crate::{cookies, output, secrets, sessions};
+use crate::secrets;
+use crate::sessions::{self, cookie_file};
 
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let catalogue = super::load_rules(ctx)?;
@@ -43,7 +45,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         .into());
     };
     let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
-    let dir = sessions::dir(ctx, &pp.platform.id);
+    let dir = sessions::dir(&ctx.sessions_dir(), &pp.platform.id);
     sessions::ensure(&dir)?;
 
     let imported = match &args.cookies {
@@ -51,7 +53,10 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         None => None,
     };
     let credentials = if imported.is_none() {
-        secrets::lookup(ctx, &pp.platform.id).ok().flatten().map(|(c, _)| c)
+        secrets::lookup(&ctx.accounts_path(), &pp.platform.id)
+            .ok()
+            .flatten()
+            .map(|(c, _)| c)
     } else {
         None
     };
@@ -86,11 +91,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         redact: false,
         credentials: Default::default(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::incomplete(format!("cannot start the async runtime: {e}")))?;
+    let runtime = crate::runtime::new()?;
     let wait = Duration::from_secs(args.wait.max(1));
     let outcome = runtime.block_on(async {
         let browser = Browser::open(&source)
@@ -113,7 +114,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     });
     match outcome? {
         Verified::SignedIn => {
-            output::print(&format!(
+            ctx.console.print(&format!(
                 "Signed in to {}. The session is kept in {}; check and apply use it.\n",
                 pp.platform.name,
                 dir.display()
@@ -133,10 +134,10 @@ enum Verified {
     NotSignedIn(String),
 }
 
-fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec<cookies::Cookie>> {
+fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec<Cookie>> {
     let text =
         std::fs::read_to_string(file).map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
-    let all = cookies::parse(&text).map_err(|e| {
+    let all = cookie_file::parse(&text).map_err(|e| {
         Failure::usage(format!("{}: {e}", file.display()))
             .hint("export the cookies as cookies.txt (Netscape format) or as a JSON array")
     })?;
@@ -148,7 +149,7 @@ fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec
         hosts.push(host);
     }
     let total = all.len();
-    let mine: Vec<cookies::Cookie> = all.into_iter().filter(|c| c.belongs_to(&hosts)).collect();
+    let mine: Vec<Cookie> = all.into_iter().filter(|c| c.belongs_to(&hosts)).collect();
     if mine.is_empty() {
         return Err(Failure::usage(format!(
             "{} has no cookies for {} ({} cookies for other sites were ignored)",
@@ -168,14 +169,14 @@ async fn sign_in(
     browser: &Browser,
     pp: &PlatformPlan,
     login: &LoginProbe,
-    imported: Option<Vec<cookies::Cookie>>,
+    imported: Option<Vec<Cookie>>,
     credentials: Option<secrets::Credentials>,
     options: &AuditOptions,
     wait: Duration,
     headed: bool,
 ) -> Result<Verified, Failure> {
     let tab = browser
-        .open_tab(audit::guard_for(pp))
+        .open_tab(allowed(pp))
         .await
         .map_err(|e| Failure::incomplete(format!("{e:#}")))?;
     let login_url = pp.url(&login.url);
@@ -189,19 +190,16 @@ async fn sign_in(
         match signin::sign_in(&tab, pp, form, &login_url, c, options.timeout).await {
             Ok(()) => None,
             Err(e) if headed => {
-                output::note(
-                    ctx,
-                    &format!(
-                        "signing in with the stored credentials stopped ({}); finish in the window",
-                        e.0
-                    ),
-                );
+                ctx.console.note(&format!(
+                    "signing in with the stored credentials stopped ({}); finish in the window",
+                    e.0
+                ));
                 Some(wait_for_person(&tab, pp, login, &login_url, wait, false).await)
             }
             Err(e) => Some(Verified::NotSignedIn(e.0)),
         }
     } else {
-        output::print(&format!(
+        ctx.console.print(&format!(
             "Sign in to {} in the window that opened; privaudit waits up to {} s.\n",
             pp.platform.name,
             wait.as_secs()
@@ -239,26 +237,24 @@ async fn wait_for_person(
             return Verified::NotSignedIn(format!("the sign-in page did not load: {e}"));
         }
     }
-    let guard = audit::guard_for(pp);
+    let guard = allowed(pp);
     let deadline = Instant::now() + wait;
     while Instant::now() < deadline {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let url = tab.current_url().await.unwrap_or_default();
-        let Ok(snapshot) = tab.snapshot().await else {
+        if tab.cdp().is_gone() {
             return Verified::NotSignedIn("the window was closed before signing in finished".into());
-        };
-        if login
-            .signed_in
-            .as_ref()
-            .is_some_and(|m| !ax::find(&snapshot, m).is_empty())
-        {
-            return Verified::SignedIn;
+        }
+        if let Some(m) = &login.signed_in {
+            if matches!(tab.locate(m).await, Ok(Located::One(_) | Located::Many(_))) {
+                return Verified::SignedIn;
+            }
         }
         let on_form = match &login.form {
-            Some(f) => signin::shown(tab, &snapshot, &f.password).await.is_some(),
+            Some(f) => signin::shown(tab, &f.password).await.is_some(),
             None => false,
         };
-        if guard.allows(&url) && !audit::same_page(&url, login_url) && !on_form {
+        if guard.allows(&url) && !same_path(&url, login_url) && !on_form {
             return Verified::SignedIn;
         }
     }

@@ -1,22 +1,30 @@
 //! One module per subcommand. Each takes the resolved [`Context`] and its own
-//! arguments and returns the exit code; errors carry their own.
+//! arguments and returns the exit code; errors carry their own. Commands are
+//! thin: lock → prepare → run → record → notify → emit, with the work done
+//! by the modules below them. No command imports another; what several
+//! share is here.
 
-pub mod apply;
+pub mod audit;
 pub mod auth;
-pub mod check;
-pub mod conformance;
 pub mod defaults;
 pub mod demo;
+pub mod docs;
 pub mod history;
 pub mod login;
-pub mod notify;
 pub mod policy;
 pub mod profile;
 pub mod rules;
 
-use crate::context::Context;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::cli::Context;
 use crate::diag::{Diagnostic, SourceFiles};
 use crate::failure::Failure;
+use crate::notify::{Notice, Target};
+use crate::output::{Format, Progress, Render};
+use crate::plan::Plan;
+use crate::profile::{Loaded, Profile};
 use crate::rules::{load, Catalogue};
 
 pub fn today() -> chrono::NaiveDate {
@@ -41,7 +49,156 @@ pub fn load_rules(ctx: &Context) -> anyhow::Result<Catalogue> {
     })
 }
 
+/// Loads the profile; a missing default profile falls back to `strict`, a
+/// missing explicit one is an error.
+pub fn load_profile(ctx: &Context, explicit: Option<&Path>) -> anyhow::Result<Profile> {
+    let path = explicit.map(|p| p.to_path_buf()).unwrap_or_else(|| ctx.profile_path());
+    match crate::profile::load(&path)? {
+        Ok(Loaded::Found(p)) => Ok(p),
+        Ok(Loaded::Missing(p)) => {
+            if explicit.is_some() {
+                return Err(Failure::usage(format!("profile {} does not exist", path.display()))
+                    .hint("create it with `privaudit profile init`, or fix the --profile path")
+                    .into());
+            }
+            ctx.console.note(&format!(
+                "no profile at {}; using the strict preset (every setting private). Create one with `privaudit profile init`.",
+                path.display()
+            ));
+            Ok(p)
+        }
+        Err(e) => {
+            show_diagnostics(ctx, &e.files, std::slice::from_ref(&e.diagnostic));
+            Err(Failure::usage(format!("the profile {} is not valid", path.display()))
+                .hint("fix it, or start again with `privaudit profile init --force`")
+                .into())
+        }
+    }
+}
+
+/// Builds the plan for `platforms` (all when empty), with `--base-url` overrides.
+pub fn plan(
+    ctx: &Context,
+    catalogue: &Catalogue,
+    profile: &Profile,
+    platforms: &[String],
+    base_urls: &[(String, String)],
+) -> anyhow::Result<Plan> {
+    let base_urls: BTreeMap<String, String> = base_urls.iter().cloned().collect();
+    let plan = crate::plan::build(catalogue, profile, platforms, &base_urls).map_err(|e| {
+        Failure::usage(e.to_string()).hint("`privaudit rules list` shows the platforms privaudit knows")
+    })?;
+    for key in &plan.unknown_overrides {
+        ctx.console.warn(&format!(
+            "the profile overrides `{key}`, which no rule defines (see `privaudit rules list`)"
+        ));
+    }
+    Ok(plan)
+}
+
 pub fn show_diagnostics(ctx: &Context, files: &SourceFiles, diagnostics: &[Diagnostic]) {
-    let text = files.render(diagnostics, ctx.stderr_color);
-    eprint!("{text}");
+    ctx.console
+        .diagnostics(&files.render(diagnostics, ctx.console.stderr_color));
+}
+
+/// Prints `item` on stdout in `format`.
+pub fn emit(ctx: &Context, item: &impl Render, format: Format) -> anyhow::Result<()> {
+    let text = crate::output::render(item, format, ctx.console.stdout_color)?;
+    ctx.console.print(&text);
+    Ok(())
+}
+
+/// The `--notify` targets, or a usage error naming the bad one.
+pub fn notify_targets(urls: &[String]) -> anyhow::Result<Vec<Target>> {
+    crate::notify::targets(urls).map_err(|why| {
+        Failure::usage(format!("--notify: {why}"))
+            .hint("give an http(s) webhook URL, optionally prefixed with slack:, discord:, ntfy: or json:")
+            .into()
+    })
+}
+
+/// Sends every notice to every target. A failed delivery is reported on
+/// stderr (which cron mails) and never loses the run's record.
+pub fn deliver(ctx: &Context, targets: &[Target], command: Option<&str>, notices: &[Notice]) {
+    for notice in notices {
+        for target in targets {
+            match crate::notify::send(target, notice) {
+                Ok(()) => ctx.console.note(&format!("alert sent to the {}", target.display())),
+                Err(e) => ctx.console.error(&format!("the alert was not delivered: {e:#}"), None),
+            }
+        }
+        if let Some(cmd) = command {
+            if let Err(e) = crate::notify::run_command(cmd, notice) {
+                ctx.console.error(&format!("the alert was not delivered: {e:#}"), None);
+            }
+        }
+    }
+}
+
+/// How a run talks to the person at the console: notes, a progress bar
+/// (on a terminal), and apply's question.
+pub struct ConsoleHooks<'a> {
+    ctx: &'a Context,
+    progress: Progress,
+}
+
+impl<'a> ConsoleHooks<'a> {
+    pub fn new(ctx: &'a Context, platforms: usize) -> ConsoleHooks<'a> {
+        let shown = !ctx.quiet && ctx.console.stderr_is_terminal;
+        ConsoleHooks {
+            ctx,
+            progress: Progress::new("auditing platforms", platforms as u64, shown),
+        }
+    }
+}
+
+impl crate::audit::Hooks for ConsoleHooks<'_> {
+    fn note(&self, message: &str) {
+        self.ctx.console.note(message);
+    }
+
+    fn warn(&self, message: &str) {
+        self.ctx.console.warn(message);
+    }
+
+    fn platform_done(&self, platform: &str, phase: &str) {
+        self.progress.step(&format!("{platform} {phase}"));
+    }
+
+    fn show_plan(&self, drifted: &[&crate::audit::Finding], dry_run: bool) {
+        let console = &self.ctx.console;
+        if console.quiet {
+            return;
+        }
+        if drifted.is_empty() {
+            console.diagnostics("Nothing to change: every readable setting already matches the profile.\n");
+            return;
+        }
+        let mut text = format!(
+            "{} {} change{}:\n",
+            if dry_run { "Would make" } else { "Plan:" },
+            drifted.len(),
+            if drifted.len() == 1 { "" } else { "s" }
+        );
+        for f in drifted {
+            text.push_str(&format!(
+                "  {} · {}: {} → {}\n",
+                f.platform_name,
+                f.label,
+                f.current.as_deref().unwrap_or("?"),
+                f.wanted
+            ));
+        }
+        console.diagnostics(&text);
+    }
+
+    fn approve(&self, changes: usize) -> bool {
+        self.ctx.console.ask(&format!(
+            "Apply {changes} change{}? [y/N] ",
+            if changes == 1 { "" } else { "s" }
+        ));
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).is_ok()
+            && matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
 }

@@ -1,91 +1,12 @@
 //! `privaudit policy check`: fetch each platform's policy pages, store new
 //! versions in the history, and report what changed as a unified diff.
 
-use std::time::Duration;
-
-use crate::cli::PolicyCommand;
-use crate::context::Context;
+use super::{deliver, load_rules, notify_targets};
+use crate::cli::{Context, PolicyCommand};
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::history::{self, Store};
+use crate::history::Store;
 use crate::notify::Notice;
-use crate::output;
-use crate::policy::{self, Fetched};
-
-pub struct PolicyChange {
-    pub platform: String,
-    pub url: String,
-    pub diff: String,
-}
-
-#[derive(Default)]
-pub struct Outcome {
-    pub changes: Vec<PolicyChange>,
-    /// First versions stored: nothing to compare yet.
-    pub baselines: Vec<(String, String)>,
-    pub unchanged: usize,
-    pub failures: Vec<(String, String, String)>,
-}
-
-impl Outcome {
-    pub fn report(&self) -> String {
-        let mut out = String::new();
-        for c in &self.changes {
-            out.push_str(&format!("Policy changed: {} — {}\n{}\n", c.platform, c.url, c.diff));
-        }
-        for (p, url) in &self.baselines {
-            out.push_str(&format!("Policy stored for the first time: {p} — {url}\n"));
-        }
-        for (p, url, why) in &self.failures {
-            out.push_str(&format!("Policy not checked: {p} — {url}: {why}\n"));
-        }
-        out.push_str(&format!(
-            "{} changed, {} unchanged, {} new, {} failed\n",
-            self.changes.len(),
-            self.unchanged,
-            self.baselines.len(),
-            self.failures.len()
-        ));
-        out
-    }
-
-    pub fn exit(&self) -> Exit {
-        if !self.changes.is_empty() {
-            Exit::Drift
-        } else if !self.failures.is_empty() {
-            Exit::Incomplete
-        } else {
-            Exit::Ok
-        }
-    }
-
-    pub fn notice(&self) -> Option<Notice> {
-        if self.changes.is_empty() {
-            return None;
-        }
-        let lines = self
-            .changes
-            .iter()
-            .map(|c| format!("{}: {} changed", c.platform, c.url))
-            .collect();
-        let changes: Vec<serde_json::Value> = self
-            .changes
-            .iter()
-            .map(|c| serde_json::json!({ "platform": c.platform, "url": c.url, "diff": c.diff }))
-            .collect();
-        Some(Notice {
-            source: "privaudit",
-            event: "policy",
-            title: format!(
-                "privaudit: {} privacy polic{} changed",
-                self.changes.len(),
-                if self.changes.len() == 1 { "y" } else { "ies" }
-            ),
-            lines,
-            details: serde_json::json!({ "changes": changes }),
-        })
-    }
-}
 
 pub fn run(ctx: &Context, command: PolicyCommand) -> anyhow::Result<Exit> {
     let PolicyCommand::Check {
@@ -93,72 +14,22 @@ pub fn run(ctx: &Context, command: PolicyCommand) -> anyhow::Result<Exit> {
         policy_urls,
         notify,
     } = command;
-    let targets = super::notify::targets(&notify)?;
+    let targets = notify_targets(&notify.urls)?;
     let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
-    let outcome = check(ctx, &platforms, &policy_urls)?;
+    let catalogue = load_rules(ctx)?;
+    let store = Store::open(&ctx.history_path())?;
+    let outcome = crate::policy::check(&store, &catalogue, &platforms, &policy_urls).map_err(|e| {
+        match e.downcast_ref::<crate::policy::UnknownPlatform>() {
+            Some(unknown) => Failure::usage(unknown.to_string())
+                .hint("`privaudit rules list` shows the platforms")
+                .into(),
+            None => e,
+        }
+    })?;
     if !ctx.quiet || !outcome.changes.is_empty() {
-        output::print(&outcome.report());
+        ctx.console.print(&outcome.report());
     }
     let notices: Vec<Notice> = outcome.notice().into_iter().collect();
-    super::notify::deliver(ctx, &targets, notify.notify_cmd.as_deref(), &notices);
+    deliver(ctx, &targets, notify.notify_cmd.as_deref(), &notices);
     Ok(outcome.exit())
-}
-
-/// Fetches the policy pages of `platforms` (all when empty); `overrides`
-/// replace a platform's URLs (a mirror, or a test server).
-pub fn check(ctx: &Context, platforms: &[String], overrides: &[(String, String)]) -> anyhow::Result<Outcome> {
-    let catalogue = super::load_rules(ctx)?;
-    // With overrides and no platform named, only the overridden ones: a
-    // mirror or test server must never lead to fetching the real sites too.
-    let mut selected: Vec<String> = if platforms.is_empty() && overrides.is_empty() {
-        catalogue.platforms.iter().map(|p| p.id.clone()).collect()
-    } else {
-        platforms.to_vec()
-    };
-    for (p, _) in overrides {
-        if !selected.contains(p) {
-            selected.push(p.clone());
-        }
-    }
-    let mut pages = Vec::new();
-    for id in &selected {
-        let Some(rules) = catalogue.platform(id) else {
-            return Err(Failure::usage(format!("no rules for platform `{id}`"))
-                .hint("`privaudit rules list` shows the platforms")
-                .into());
-        };
-        let urls: Vec<String> = if overrides.iter().any(|(p, _)| p == id) {
-            overrides
-                .iter()
-                .filter(|(p, _)| p == id)
-                .map(|(_, u)| u.clone())
-                .collect()
-        } else {
-            rules.policy_urls.clone()
-        };
-        pages.extend(urls.into_iter().map(|u| (id.clone(), u)));
-    }
-    let store = Store::open(&history::path(ctx))?;
-    let client = policy::client()?;
-    let mut outcome = Outcome::default();
-    for (platform, url) in pages {
-        let stored = store.latest_policy(&url)?;
-        match policy::fetch(&client, &url, stored.as_ref(), Duration::from_millis(500)) {
-            Err(e) => outcome.failures.push((platform, url, format!("{e:#}"))),
-            Ok(Fetched::NotModified) => outcome.unchanged += 1,
-            Ok(Fetched::Page(version)) => match stored {
-                None => {
-                    store.add_policy(&platform, &url, &version)?;
-                    outcome.baselines.push((platform, url));
-                }
-                Some(old) if old.sha256 == version.sha256 => outcome.unchanged += 1,
-                Some(old) => {
-                    let diff = policy::diff(&old, &version, &url);
-                    store.add_policy(&platform, &url, &version)?;
-                    outcome.changes.push(PolicyChange { platform, url, diff });
-                }
-            },
-        }
-    }
-    Ok(outcome)
 }

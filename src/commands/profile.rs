@@ -1,16 +1,13 @@
 //! `privaudit profile init|show`.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::Table;
-
-use super::check::load_profile;
-use crate::cli::ProfileCommand;
-use crate::context::Context;
+use super::load_profile;
+use crate::cli::{Context, ProfileCommand};
 use crate::exit::Exit;
 use crate::failure::Failure;
+use crate::fsutil;
+use crate::output::{table, TableStyle};
 use crate::profile::{template, Preset};
 use crate::rules::Category;
-use crate::{fsutil, output};
 
 pub fn run(ctx: &Context, command: ProfileCommand) -> anyhow::Result<Exit> {
     match command {
@@ -30,7 +27,8 @@ fn init(ctx: &Context, preset: Preset, force: bool) -> anyhow::Result<Exit> {
     }
     fsutil::create_private_dir(&ctx.config_dir)?;
     fsutil::write_private_file(&path, &template(preset))?;
-    output::print(&format!("wrote {} (preset {})\n", path.display(), preset.as_str()));
+    ctx.console
+        .print(&format!("wrote {} (preset {})\n", path.display(), preset.as_str()));
     Ok(Exit::Ok)
 }
 
@@ -45,27 +43,21 @@ fn show(ctx: &Context) -> anyhow::Result<Exit> {
             profile.platforms.join(", ")
         }
     ));
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(["Category", "Wanted"]);
+    let mut categories = table(["Category", "Wanted"], TableStyle::Natural);
     for c in Category::ALL {
-        table.add_row(vec![
+        categories.add_row(vec![
             c.as_str().to_string(),
             profile.categories.get(&c).map(|w| w.as_text()).unwrap_or_default(),
         ]);
     }
-    text.push_str(&format!("{table}\n"));
+    text.push_str(&format!("{categories}\n"));
     if !profile.settings.is_empty() {
-        let mut overrides = Table::new();
-        overrides
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_header(["Setting", "Wanted"]);
+        let mut overrides = table(["Setting", "Wanted"], TableStyle::Natural);
         for (key, wanted) in &profile.settings {
             overrides.add_row(vec![key.clone(), wanted.as_text()]);
         }
         text.push_str(&format!("{overrides}\n"));
     }
-    output::print(&text);
+    ctx.console.print(&text);
     Ok(Exit::Ok)
 }

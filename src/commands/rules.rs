@@ -1,16 +1,12 @@
-//! `privaudit rules list|lint|show`.
+//! `privaudit rules list|lint|show|test`.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::Table;
-use serde::Serialize;
-
-use super::{load_rules, today};
-use crate::cli::{LintFormat, ListFormat, RulesCommand};
-use crate::context::Context;
+use super::{emit, load_rules, today, ConsoleHooks};
+use crate::cli::{Context, LintFormat, ListFormat, RulesCommand};
 use crate::diag::{Diagnostic, SourceFiles};
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::output;
+use crate::output::{table, Format, TableStyle};
+use crate::rules::listing::{ListedPlatform, Listing};
 use crate::rules::{load, Category, SettingKind};
 
 pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
@@ -26,19 +22,40 @@ pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
             platforms,
             replicas,
             format,
-        } => super::conformance::run(ctx, &platforms, replicas, format),
+        } => test(ctx, &platforms, replicas, format),
     }
 }
 
-#[derive(Serialize)]
-struct ListedPlatform<'a> {
-    id: &'a str,
-    name: &'a str,
-    settings: usize,
-    categories: Vec<Category>,
-    verified: &'a str,
-    origin: String,
-    file: &'a str,
+fn test(
+    ctx: &Context,
+    platforms: &[String],
+    replicas: Option<std::path::PathBuf>,
+    format: Format,
+) -> anyhow::Result<Exit> {
+    let catalogue = load_rules(ctx)?;
+    let executable = crate::browser::find::find_browser(ctx.browser.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+    let hooks = ConsoleHooks::new(ctx, 0);
+    let setup = crate::conformance::Setup {
+        executable,
+        jobs: ctx.jobs,
+        timeout: ctx.timeout,
+        hooks: &hooks,
+    };
+    let results = crate::conformance::run(&catalogue, platforms, replicas, &setup).map_err(|e| {
+        match e.downcast_ref::<crate::conformance::SetupError>() {
+            Some(crate::conformance::SetupError::NotADirectory(_)) => Failure::usage(e.to_string())
+                .hint("pass the folder that holds one sub-folder per platform, e.g. rules/replicas")
+                .into(),
+            Some(crate::conformance::SetupError::UnknownPlatform(_)) => Failure::usage(e.to_string())
+                .hint("`privaudit rules list` shows the platforms; pass --rules FILE for a rule that is not built in")
+                .into(),
+            None => e,
+        }
+    })?;
+    drop(hooks);
+    emit(ctx, &results, format)?;
+    Ok(if results.all_passed() { Exit::Ok } else { Exit::Drift })
 }
 
 fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
@@ -51,53 +68,48 @@ fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
             categories.sort();
             categories.dedup();
             ListedPlatform {
-                id: &p.id,
-                name: &p.name,
+                id: p.id.clone(),
+                name: p.name.clone(),
                 settings: p.settings.len(),
                 categories,
-                verified: &p.verified,
+                verified: p.verified.clone(),
                 origin: p.origin.to_string(),
-                file: &p.file,
+                file: p.file.clone(),
             }
         })
         .collect();
     let text = match format {
         ListFormat::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "rules_version": catalogue.version,
-                "platforms": rows,
-            }))? + "\n"
+            serde_json::to_string_pretty(&Listing {
+                rules_version: catalogue.version.clone(),
+                platforms: rows,
+            })? + "\n"
         }
         ListFormat::Table => {
-            let mut table = Table::new();
-            table.load_preset(UTF8_FULL_CONDENSED).set_header([
-                "Platform",
-                "Name",
-                "Settings",
-                "Categories",
-                "Verified",
-                "From",
-            ]);
+            let mut t = table(
+                ["Platform", "Name", "Settings", "Categories", "Verified", "From"],
+                TableStyle::Natural,
+            );
             for r in &rows {
                 let cats: Vec<&str> = r.categories.iter().map(|c| c.as_str()).collect();
-                table.add_row(vec![
-                    r.id.to_string(),
-                    r.name.to_string(),
+                t.add_row(vec![
+                    r.id.clone(),
+                    r.name.clone(),
                     r.settings.to_string(),
                     cats.join(", "),
-                    r.verified.to_string(),
+                    r.verified.clone(),
                     r.origin.clone(),
                 ]);
             }
             format!(
-                "{table}\n{} platforms, {} settings (rules {})\n",
+                "{t}\n{} platforms, {} settings (rules {})\n",
                 rows.len(),
                 catalogue.setting_count(),
                 catalogue.version
             )
         }
     };
-    output::print(&text);
+    ctx.console.print(&text);
     Ok(Exit::Ok)
 }
 
@@ -120,17 +132,17 @@ fn lint(ctx: &Context, files: &[std::path::PathBuf], format: LintFormat, deny_wa
     match format {
         LintFormat::Json => {
             let located: Vec<_> = diagnostics.iter().map(|d| sources.locate(d)).collect();
-            output::print(&(serde_json::to_string_pretty(&located)? + "\n"));
+            ctx.console.print(&(serde_json::to_string_pretty(&located)? + "\n"));
         }
         LintFormat::Human => {
-            let mut text = sources.render(&diagnostics, ctx.stdout_color);
+            let mut text = sources.render(&diagnostics, ctx.console.stdout_color);
             text.push_str(&format!(
                 "{count} file{} checked: {errors} error{}, {warnings} warning{}\n",
                 plural(count),
                 plural(errors),
                 plural(warnings)
             ));
-            output::print(&text);
+            ctx.console.print(&text);
         }
     }
     Ok(if errors > 0 || (deny_warnings && warnings > 0) {
@@ -182,6 +194,7 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
                 control,
                 private_value,
                 apply,
+                ..
             } => {
                 text.push_str(&format!("  page: {page}\n"));
                 for step in open {
@@ -223,6 +236,6 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
             text.push_str(&format!("  unverified: {}\n", s.unverified.join(", ")));
         }
     }
-    output::print(&text);
+    ctx.console.print(&text);
     Ok(Exit::Ok)
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::rules::{same_value, Catalogue, Category, SettingKind};
 
 /// What a setting does to a new account, by the rule's documented default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Exposure {
     /// The default is not the private value: data is shared unless the user acts.
@@ -20,7 +20,7 @@ pub enum Exposure {
     Unknown,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SettingDefault {
     pub id: String,
     pub label: String,
@@ -36,7 +36,7 @@ pub struct SettingDefault {
     pub manual: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     pub category: Category,
     pub settings: Vec<SettingDefault>,
@@ -75,7 +75,7 @@ impl Cell {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Row {
     pub platform: String,
     pub name: String,
@@ -84,7 +84,8 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// `defaults --format json`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Matrix {
     pub rules_version: String,
     pub categories: Vec<Category>,
@@ -175,19 +176,10 @@ impl Matrix {
         text
     }
 
-    pub fn table(&self, color: bool) -> String {
-        use comfy_table::presets::UTF8_FULL_CONDENSED;
-        use comfy_table::{ContentArrangement, Table};
-        let mut table = Table::new();
-        table
-            .load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        if !color {
-            table.force_no_tty();
-        }
+    pub fn table(&self, _color: bool) -> String {
         let mut header = vec!["Platform".to_string()];
         header.extend(self.categories.iter().map(|c| c.to_string()));
-        table.set_header(header);
+        let mut table = crate::output::table(header, crate::output::TableStyle::Wrapped);
         for row in &self.rows {
             let mut cells = vec![row.name.clone()];
             cells.extend(row.cells.iter().map(Self::cell_text));
@@ -199,7 +191,7 @@ impl Matrix {
         )
     }
 
-    fn totals(&self) -> String {
+    pub(super) fn totals(&self) -> String {
         let all: Vec<&SettingDefault> = self
             .rows
             .iter()
@@ -215,7 +207,7 @@ impl Matrix {
     }
 
     pub fn markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|");
+        let esc = crate::output::escape_cell;
         let mut out = String::from("| Platform |");
         for c in &self.categories {
             out.push_str(&format!(" {c} |"));
@@ -289,6 +281,20 @@ impl Matrix {
             }
         }
         Ok(String::from_utf8(w.into_inner()?)?)
+    }
+}
+
+impl crate::output::Render for Matrix {
+    fn table(&self, color: bool) -> String {
+        Matrix::table(self, color)
+    }
+
+    fn markdown(&self) -> String {
+        Matrix::markdown(self)
+    }
+
+    fn csv(&self) -> anyhow::Result<String> {
+        Matrix::csv(self)
     }
 }
 

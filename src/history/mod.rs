@@ -1,20 +1,28 @@
-//! History: every check and apply run in SQLite, and what changed since the
-//! previous one (a setting switched back on, a new setting, one that can no
-//! longer be read).
+//! History: every check and apply run in SQLite, and the policy versions
+//! `policy check` fetched. This module only reads and writes; what a change
+//! means is decided by `transitions`.
 
 pub mod store;
-pub mod transitions;
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-pub use store::Store;
-pub use transitions::Transition;
+use serde::Serialize;
 
-use crate::audit::finding::{Finding, Run, Status, Summary};
-use crate::context::Context;
+pub use store::{Entry, PolicyVersion, Previous, RunRow, Store};
 
-pub fn path(ctx: &Context) -> PathBuf {
-    ctx.data_dir.join("history.sqlite")
+use crate::audit::finding::Run;
+
+/// What the history knows before a run: each setting's last record, and
+/// the platforms audited before.
+#[derive(Debug, Default)]
+pub struct Before {
+    /// `(platform, setting)` → the last finished record.
+    pub records: BTreeMap<(String, String), Previous>,
+    /// Platforms with any finished record.
+    pub platforms: BTreeSet<String>,
+    /// No finished run at all: everything is a baseline, drift is news.
+    pub first_run: bool,
 }
 
 /// A run being recorded: started before the browser opens, finished with
@@ -22,55 +30,62 @@ pub fn path(ctx: &Context) -> PathBuf {
 pub struct Recorder {
     store: Store,
     run_id: i64,
-    /// True when no earlier run was recorded at all: everything is a baseline.
-    first: bool,
 }
 
 impl Recorder {
-    pub fn start(ctx: &Context, command: &str, rules_version: &str, profile: &str) -> anyhow::Result<Recorder> {
-        let store = Store::open(&path(ctx))?;
-        let first = store.runs()?.iter().all(|r| r.finished_at.is_none());
+    /// Opens the store at `path` and records that a run has started.
+    pub fn start(path: &Path, command: &str, rules_version: &str, profile: &str) -> anyhow::Result<Recorder> {
+        let store = Store::open(path)?;
         let run_id = store.start_run(command, rules_version, profile)?;
-        Ok(Recorder { store, run_id, first })
+        Ok(Recorder { store, run_id })
     }
 
-    /// Marks each finding with its transition since the last run; in a
-    /// check, a drift that was private last time becomes `re-enabled`.
-    pub fn annotate(&self, run: &mut Run, is_check: bool) -> anyhow::Result<()> {
-        for f in &mut run.findings {
-            let previous = self.store.previous(&f.platform, &f.setting, self.run_id)?;
-            let seen = self.store.platform_seen(&f.platform, self.run_id)?;
-            f.transition = transitions::classify(f, previous.as_ref(), seen);
-            if is_check && f.transition == Some(Transition::ReEnabled) && f.status == Status::Drift {
-                f.status = Status::ReEnabled;
-                f.message = Some(format!(
-                    "{} switched this back since the last run (it was {}): run `privaudit apply {}`",
-                    f.platform_name, f.wanted, f.platform
-                ));
+    /// What the history knew before this run about the run's settings.
+    pub fn before(&self, run: &Run) -> anyhow::Result<Before> {
+        let mut before = Before {
+            first_run: self
+                .store
+                .runs()?
+                .iter()
+                .all(|r| r.id == self.run_id || r.finished_at.is_none()),
+            ..Before::default()
+        };
+        for f in &run.findings {
+            if let Some(previous) = self.store.previous(&f.platform, &f.setting, self.run_id)? {
+                before.records.insert((f.platform.clone(), f.setting.clone()), previous);
+            }
+            if !before.platforms.contains(&f.platform) && self.store.platform_seen(&f.platform, self.run_id)? {
+                before.platforms.insert(f.platform.clone());
             }
         }
-        run.summary = Summary::of(&run.findings);
-        Ok(())
+        Ok(before)
     }
 
     pub fn finish(mut self, run: &Run, exit_code: u8) -> anyhow::Result<()> {
         let id = self.run_id;
         self.store.finish_run(id, run, exit_code)
     }
-
-    pub fn is_first(&self) -> bool {
-        self.first
-    }
 }
 
-/// The findings worth telling someone about: every transition, and on the
-/// very first recorded run, every drift (there is nothing to compare yet).
-pub fn news(run: &Run, first_run: bool) -> Vec<&Finding> {
-    run.findings
-        .iter()
-        .filter(|f| {
-            f.transition.is_some()
-                || (first_run && matches!(f.status, Status::Drift | Status::ReEnabled | Status::Failed))
+/// What `privaudit history` shows: every recorded finding, oldest first per
+/// setting, and the runs that never finished.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Timeline {
+    /// The history file.
+    pub history: PathBuf,
+    pub entries: Vec<Entry>,
+    pub unfinished_runs: Vec<RunRow>,
+}
+
+impl Timeline {
+    /// The timeline of the store at `path`, optionally for one platform and
+    /// from a day on (YYYY-MM-DD).
+    pub fn read(path: &Path, platform: Option<&str>, since: Option<&str>) -> anyhow::Result<Timeline> {
+        let store = Store::open(path)?;
+        Ok(Timeline {
+            history: path.to_path_buf(),
+            entries: store.timeline(platform, since)?,
+            unfinished_runs: store.runs()?.into_iter().filter(|r| r.finished_at.is_none()).collect(),
         })
-        .collect()
+    }
 }

@@ -71,7 +71,7 @@ pub struct Previous {
 }
 
 /// One row of `privaudit history`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     pub run_id: i64,
     pub at: String,
@@ -87,7 +87,7 @@ pub struct Entry {
 }
 
 /// A run as the store knows it (killed runs have no end).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RunRow {
     pub id: i64,
     pub started_at: String,

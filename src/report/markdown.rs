@@ -1,11 +1,9 @@
 //! Markdown output: a table to paste into notes, issues or articles, with the
 //! details and sources below it.
 
+use super::cells::current_text;
 use crate::audit::{Run, Status};
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use crate::output::escape_cell as cell;
 
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
@@ -24,7 +22,7 @@ pub fn render(run: &Run) -> String {
             cell(&f.platform_name),
             cell(&f.label),
             f.category,
-            cell(super::current_text(&f.current)),
+            cell(current_text(&f.current)),
             cell(&f.wanted),
             f.status
         ));

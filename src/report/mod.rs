@@ -1,39 +1,19 @@
-//! Renders a run. Each format is a pure function from a [`Run`] to text, so
-//! every format can be tested without a browser.
+//! Reports: every run, timeline and conformance result as text, one pure
+//! function per format, so every format is tested without a browser. The
+//! [`Render`](crate::output::Render) impls live here.
 
+mod cells;
+mod conformance;
 mod csv;
-mod json;
 mod markdown;
+mod run;
 mod table;
-
-use crate::audit::Run;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-    Csv,
-}
-
-pub fn render(run: &Run, format: Format, color: bool) -> anyhow::Result<String> {
-    match format {
-        Format::Table => Ok(table::render(run, color)),
-        Format::Json => json::render(run),
-        Format::Markdown => Ok(markdown::render(run)),
-        Format::Csv => csv::render(run),
-    }
-}
-
-/// The current value as shown in reports: `—` when nothing was read.
-pub(crate) fn current_text(current: &Option<String>) -> &str {
-    current.as_deref().unwrap_or("—")
-}
+mod timeline;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::audit::{Finding, Status, Summary};
+    use crate::audit::{Finding, Run, Status, Summary};
+    use crate::output::{render, Format};
     use crate::rules::Category;
 
     fn finding(setting: &str, label: &str, status: Status, current: Option<&str>, message: Option<&str>) -> Finding {
@@ -49,6 +29,8 @@ mod tests {
             wanted: "off".into(),
             url: Some("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement".into()),
             message: message.map(Into::into),
+            class: None,
+            notes: vec![],
             steps: vec![],
             source: "https://www.linkedin.com/help/linkedin/answer/a5538339".into(),
             transition: None,

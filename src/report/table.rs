@@ -1,50 +1,41 @@
 //! The terminal table: the findings at a glance, then what to do about each
 //! one that is not `ok`.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+use comfy_table::Cell;
 
+use super::cells::current_text;
 use crate::audit::{Run, Status};
+use crate::output::{table, TableStyle, Tone};
 
-fn status_color(status: Status) -> Color {
+/// The colour a status is shown in.
+pub fn status_tone(status: Status) -> Tone {
     match status {
-        Status::Ok | Status::Fixed => Color::Green,
-        Status::Failed => Color::Red,
-        Status::Drift | Status::ReEnabled => Color::Red,
-        Status::Manual => Color::Cyan,
-        Status::Unreadable | Status::LoginRequired => Color::Yellow,
-        Status::Error => Color::Magenta,
+        Status::Ok | Status::Fixed => Tone::Good,
+        Status::Failed | Status::Drift | Status::ReEnabled => Tone::Bad,
+        Status::Manual => Tone::Todo,
+        Status::Unreadable | Status::LoginRequired => Tone::Unknown,
+        Status::Error => Tone::Broken,
     }
 }
 
 pub fn render(run: &Run, color: bool) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if !color {
-        table.force_no_tty();
-    } else {
-        table.enforce_styling();
-    }
-    // Labels are long sentences; wrap them instead of running off a terminal
-    // or a mail client. A terminal's own width wins when there is one.
-    if table.width().is_none() {
-        table.set_width(120);
-    }
-    table.set_header(["Platform", "Setting", "Category", "Current", "Wanted", "Status"]);
+    let mut table = table(
+        ["Platform", "Setting", "Category", "Current", "Wanted", "Status"],
+        TableStyle::Wrapped,
+    );
     for f in &run.findings {
-        let mut status = Cell::new(f.status.as_str());
-        if color {
-            status = status.fg(status_color(f.status)).add_attribute(Attribute::Bold);
-        }
+        let status = if color {
+            status_tone(f.status).paint(f.status.as_str())
+        } else {
+            f.status.as_str().to_string()
+        };
         table.add_row(vec![
             Cell::new(&f.platform_name),
             Cell::new(&f.label),
             Cell::new(f.category.as_str()),
-            Cell::new(super::current_text(&f.current)),
+            Cell::new(current_text(&f.current)),
             Cell::new(&f.wanted),
-            status,
+            Cell::new(status),
         ]);
     }
     let mut out = table.to_string();
@@ -54,13 +45,17 @@ pub fn render(run: &Run, color: bool) -> String {
     if !notes.is_empty() {
         out.push('\n');
         for f in notes {
+            let class = f.class.map(|c| format!(" [{c}]")).unwrap_or_default();
             out.push_str(&format!(
-                "{} {}.{}: {}\n",
+                "{} {}.{}{class}: {}\n",
                 f.status,
                 f.platform,
                 f.setting,
                 f.message.as_deref().unwrap_or("")
             ));
+            for note in &f.notes {
+                out.push_str(&format!("    note: {note}\n"));
+            }
             if f.status == Status::Manual {
                 if let Some(url) = &f.url {
                     out.push_str(&format!("    open {url}\n"));

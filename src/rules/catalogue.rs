@@ -1,18 +1,203 @@
-//! The rule files that ship inside the binary, so `privaudit` works with no
-//! files on disk. Users add or override platforms from their config dir or
-//! with `--rules DIR`.
+//! The validated rules the rest of privaudit uses: a catalogue of platforms,
+//! each with its settings, locators compiled and apply steps resolved.
 
-use include_dir::{include_dir, Dir};
+use std::sync::Arc;
 
-static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+use super::locator::Matcher;
+use super::model::{Category, Default as DocumentedDefault, DialogAnswer, StateSpec};
+use crate::diag::{Diagnostic, SourceFiles};
 
-/// `(file name, text)` of every embedded `*.toml`, sorted by name.
-pub fn embedded() -> Vec<(&'static str, &'static str)> {
-    let mut files: Vec<_> = EMBEDDED
-        .files()
-        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-        .filter_map(|f| Some((f.path().to_str()?, f.contents_utf8()?)))
-        .collect();
-    files.sort();
-    files
+/// Where a rule file came from. Later layers replace earlier ones, a whole
+/// platform at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleOrigin {
+    Builtin,
+    ConfigDir,
+    RulesFlag,
+}
+
+impl std::fmt::Display for RuleOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RuleOrigin::Builtin => "built-in",
+            RuleOrigin::ConfigDir => "config dir",
+            RuleOrigin::RulesFlag => "--rules",
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub platforms: Vec<Arc<PlatformRules>>,
+    /// Identifies the effective rule set: newest `verified` date plus a hash
+    /// of every rule file's text, so reports say exactly which rules produced them.
+    pub version: String,
+    pub warnings: Vec<Diagnostic>,
+    pub files: SourceFiles,
+}
+
+impl Catalogue {
+    pub fn platform(&self, id: &str) -> Option<&Arc<PlatformRules>> {
+        self.platforms.iter().find(|p| p.id == id)
+    }
+
+    pub fn setting_count(&self) -> usize {
+        self.platforms.iter().map(|p| p.settings.len()).sum()
+    }
+}
+
+/// A validated platform with its settings.
+#[derive(Debug, Clone)]
+pub struct PlatformRules {
+    pub id: String,
+    pub name: String,
+    pub domains: Vec<String>,
+    pub base_url: String,
+    pub policy_urls: Vec<String>,
+    pub verified: String,
+    /// CSS selectors of what shows the account's identity (see `--redact`).
+    pub redact: Vec<String>,
+    /// Resource kinds this platform needs loaded (image, media, font).
+    pub allow_resources: Vec<String>,
+    pub login: Option<LoginProbe>,
+    /// Overlays to close when they are shown (cookie banners and the like).
+    pub dismiss: Vec<Matcher>,
+    pub settings: Vec<Arc<SettingRule>>,
+    /// Where the rule came from, for `rules list` and error messages.
+    pub origin: RuleOrigin,
+    pub file: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginProbe {
+    pub url: String,
+    pub signed_in: Option<Matcher>,
+    /// How to fill the sign-in form; None: never sign in unattended.
+    pub form: Option<LoginForm>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginForm {
+    pub username: Matcher,
+    pub password: Matcher,
+    pub submit: Matcher,
+    pub next: Option<Matcher>,
+    pub totp: Option<Matcher>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SettingRule {
+    pub id: String,
+    pub label: String,
+    pub category: Category,
+    pub kind: SettingKind,
+    pub default: Option<DocumentedDefault>,
+    pub since: Option<String>,
+    pub source: String,
+    pub see_also: Vec<String>,
+    pub unverified: Vec<String>,
+}
+
+// A handful of settings per platform: boxing the larger variant buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum SettingKind {
+    /// A control privaudit can read in the browser.
+    Control {
+        page: String,
+        open: Vec<Matcher>,
+        control: Matcher,
+        /// The private value as the UI shows it (`on`/`off`, an option's name).
+        private_value: String,
+        /// Every name of the private option (one per language the rule knows).
+        private_names: Vec<String>,
+        /// The private option's `value` attribute, when the rule gives it.
+        private_option_value: Option<String>,
+        /// Where the state lives when the control does not expose it.
+        state: Option<StateSpec>,
+        /// The setting that disables this one, when the rule knows it.
+        controlled_by: Option<String>,
+        /// Empty: the default for the control's role (see `audit::apply`).
+        apply: Vec<Action>,
+    },
+    /// A form or an email: privaudit prints the steps.
+    Manual { url: String, steps: Vec<String> },
+}
+
+/// A compiled apply step.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Click(Aim),
+    Check(Aim),
+    Uncheck(Aim),
+    Select(String),
+    Fill(Matcher, String),
+    WaitFor(Matcher),
+    Confirm(Matcher),
+    Expect(Matcher),
+    Save(Matcher),
+    /// Answer the next native dialog.
+    Dialog(DialogAnswer),
+}
+
+/// What a click, check or uncheck acts on.
+// A few per setting: boxing the larger variant buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Aim {
+    Control,
+    Element(Matcher),
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let aim = |a: &Aim| match a {
+            Aim::Control => "the control".to_string(),
+            Aim::Element(m) => m.to_string(),
+        };
+        match self {
+            Action::Click(a) => write!(f, "click {}", aim(a)),
+            Action::Check(a) => write!(f, "check {}", aim(a)),
+            Action::Uncheck(a) => write!(f, "uncheck {}", aim(a)),
+            Action::Select(o) => write!(f, "select \"{o}\""),
+            Action::Fill(m, _) => write!(f, "fill {m}"),
+            Action::WaitFor(m) => write!(f, "wait for {m}"),
+            Action::Confirm(m) => write!(f, "confirm with {m}"),
+            Action::Expect(m) => write!(f, "expect {m}"),
+            Action::Save(m) => write!(f, "save with {m}"),
+            Action::Dialog(DialogAnswer::Accept) => write!(f, "accept the page's next dialog"),
+            Action::Dialog(DialogAnswer::Dismiss) => write!(f, "dismiss the page's next dialog"),
+        }
+    }
+}
+
+impl SettingRule {
+    /// The key a profile uses to override this setting: `platform.setting`.
+    pub fn key(&self, platform: &str) -> String {
+        format!("{platform}.{}", self.id)
+    }
+
+    pub fn page(&self) -> Option<&str> {
+        match &self.kind {
+            SettingKind::Control { page, .. } => Some(page),
+            SettingKind::Manual { .. } => None,
+        }
+    }
+}
+
+/// Values are compared as the UI shows them, ignoring case and surrounding space.
+pub fn same_value(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_compare_without_case_or_padding() {
+        assert!(same_value(" Off", "off"));
+        assert!(!same_value("on", "off"));
+    }
 }

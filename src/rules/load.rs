@@ -9,29 +9,13 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use super::model::RuleFile;
-use super::{lint, LoginForm, LoginProbe, Matcher, PlatformRules, SettingKind, SettingRule};
-use crate::diag::{self, Diagnostic, SourceFiles};
-
-/// Where a rule file came from. Later layers replace earlier ones, a whole
-/// platform at a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleOrigin {
-    Builtin,
-    ConfigDir,
-    RulesFlag,
-}
-
-impl std::fmt::Display for RuleOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            RuleOrigin::Builtin => "built-in",
-            RuleOrigin::ConfigDir => "config dir",
-            RuleOrigin::RulesFlag => "--rules",
-        })
-    }
-}
+use super::catalogue::{
+    Action, Aim, Catalogue, LoginForm, LoginProbe, PlatformRules, RuleOrigin, SettingKind, SettingRule,
+};
+use super::locator::Matcher;
+use super::model::{PrivateValue, RuleFile};
+use super::{embedded, lint, roles};
+use crate::diag::{self, Diagnostic, LintCode, SourceFiles};
 
 /// One rule file's text, before parsing.
 #[derive(Debug, Clone)]
@@ -39,26 +23,6 @@ pub struct RuleText {
     pub name: String,
     pub origin: RuleOrigin,
     pub text: String,
-}
-
-#[derive(Debug)]
-pub struct Catalogue {
-    pub platforms: Vec<Arc<PlatformRules>>,
-    /// Identifies the effective rule set: newest `verified` date plus a hash
-    /// of every rule file's text, so reports say exactly which rules produced them.
-    pub version: String,
-    pub warnings: Vec<Diagnostic>,
-    pub files: SourceFiles,
-}
-
-impl Catalogue {
-    pub fn platform(&self, id: &str) -> Option<&Arc<PlatformRules>> {
-        self.platforms.iter().find(|p| p.id == id)
-    }
-
-    pub fn setting_count(&self) -> usize {
-        self.platforms.iter().map(|p| p.settings.len()).sum()
-    }
 }
 
 /// Rule files that did not pass: every diagnostic, with the texts to show them.
@@ -76,7 +40,7 @@ impl std::fmt::Debug for LoadError {
 /// The built-in files, then `<config>/rules/*.toml`, then each `--rules` path
 /// (a directory of `*.toml` or a single file).
 pub fn collect_sources(config_rules_dir: Option<&Path>, extra: &[PathBuf]) -> anyhow::Result<Vec<RuleText>> {
-    let mut out: Vec<RuleText> = super::catalogue::embedded()
+    let mut out: Vec<RuleText> = embedded::embedded()
         .into_iter()
         .map(|(name, text)| RuleText {
             name: format!("rules/{name}"),
@@ -168,7 +132,7 @@ pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue,
         if let Some(first) = by_layer.get(&key) {
             diagnostics.push(
                 Diagnostic::error(
-                    "duplicate-platform",
+                    LintCode::DuplicatePlatform,
                     *file,
                     rule.platform.id.span(),
                     format!("platform `{}` is also defined in {}", key.1, files.name(*first)),
@@ -200,7 +164,7 @@ pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue,
         hasher.update(texts[*file].text.as_bytes());
         match validate(rule, *origin, &files.name(*file)) {
             Ok(p) => platforms.push(Arc::new(p)),
-            Err(e) => diagnostics.push(Diagnostic::error("invalid-rule", *file, 0..0, e.to_string())),
+            Err(e) => diagnostics.push(Diagnostic::error(LintCode::InvalidRule, *file, 0..0, e.to_string())),
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -253,21 +217,39 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
                 url: m.url.get_ref().clone(),
                 steps: m.steps.clone(),
             },
-            (None, Some(page), Some(control), Some(private)) => SettingKind::Control {
-                page: page.get_ref().clone(),
-                open: s
-                    .open
-                    .iter()
-                    .map(|l| Matcher::compile(l.get_ref()))
-                    .collect::<Result<_, _>>()?,
-                control: Matcher::compile(control.get_ref())?,
-                private_value: normalise_private_value(private.get_ref(), control.get_ref().role.as_deref()),
-                apply: s
-                    .apply
-                    .iter()
-                    .filter_map(|step| compile_step(step.get_ref()).transpose())
-                    .collect::<Result<_, _>>()?,
-            },
+            (None, Some(page), Some(control), Some(private)) => {
+                let role = control.get_ref().role.as_deref();
+                let (private_value, private_names, private_option_value) = match private.get_ref() {
+                    PrivateValue::Text(text) => {
+                        let v = normalise_private_value(text, role);
+                        (v.clone(), vec![v], None)
+                    }
+                    PrivateValue::Option { name, value } => (
+                        name.first().trim().to_string(),
+                        name.all().iter().map(|n| n.trim().to_string()).collect(),
+                        value.clone(),
+                    ),
+                };
+                SettingKind::Control {
+                    page: page.get_ref().clone(),
+                    open: s
+                        .open
+                        .iter()
+                        .map(|l| Matcher::compile(l.get_ref()))
+                        .collect::<Result<_, _>>()?,
+                    control: Matcher::compile(control.get_ref())?,
+                    private_value,
+                    private_names,
+                    private_option_value,
+                    state: s.state.as_ref().map(|x| x.get_ref().clone()),
+                    controlled_by: s.controlled_by.as_ref().map(|x| x.get_ref().clone()),
+                    apply: s
+                        .apply
+                        .iter()
+                        .filter_map(|step| compile_step(step.get_ref()).transpose())
+                        .collect::<Result<_, _>>()?,
+                }
+            }
             // The linter reports incomplete settings as errors before we get here.
             _ => continue,
         };
@@ -292,6 +274,11 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
         verified: p.verified.get_ref().clone(),
         redact: p.redact.iter().map(|r| r.get_ref().clone()).collect(),
         allow_resources: p.allow_resources.iter().map(|r| r.get_ref().clone()).collect(),
+        dismiss: p
+            .dismiss
+            .iter()
+            .map(|l| Matcher::compile(l.get_ref()))
+            .collect::<Result<_, _>>()?,
         login,
         settings,
         origin,
@@ -300,9 +287,8 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
 }
 
 /// Turns a linted step into an action (`None` cannot happen after lint).
-fn compile_step(step: &super::model::Step) -> Result<Option<super::Action>, regex::Error> {
+fn compile_step(step: &super::model::Step) -> Result<Option<Action>, regex::Error> {
     use super::model::Target;
-    use super::{Action, Aim};
     let aim = |t: &Target| -> Result<Aim, regex::Error> {
         Ok(match t {
             Target::Control => Aim::Control,
@@ -327,6 +313,8 @@ fn compile_step(step: &super::model::Step) -> Result<Option<super::Action>, rege
         Action::Expect(Matcher::compile(l)?)
     } else if let Some(l) = &step.save {
         Action::Save(Matcher::compile(l)?)
+    } else if let Some(answer) = step.dialog {
+        Action::Dialog(answer)
     } else {
         return Ok(None);
     }))
@@ -336,7 +324,7 @@ fn compile_step(step: &super::model::Step) -> Result<Option<super::Action>, rege
 /// because they are shown to the user as written.
 fn normalise_private_value(value: &str, role: Option<&str>) -> String {
     let value = value.trim();
-    if role.is_some_and(|r| lint::TOGGLE_ROLES.contains(&r)) {
+    if role.is_some_and(roles::is_toggle) {
         value.to_ascii_lowercase()
     } else {
         value.to_string()

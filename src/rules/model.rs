@@ -39,6 +39,11 @@ pub struct Platform {
     /// this platform's pages need to show their controls.
     #[serde(default)]
     pub allow_resources: Vec<Spanned<String>>,
+    /// Overlays to close whenever they are shown (a cookie banner's "Reject
+    /// all", a "What's new" tour's "Close"): clicked if present, ignored if
+    /// not. privaudit never clicks through anything else in the way.
+    #[serde(default)]
+    pub dismiss: Vec<Spanned<Locator>>,
     pub notes: Option<String>,
 }
 
@@ -64,7 +69,7 @@ pub struct Login {
     pub totp: Option<Spanned<Locator>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     AiTraining,
@@ -111,9 +116,18 @@ pub struct Setting {
     #[serde(default)]
     pub open: Vec<Spanned<Locator>>,
     pub control: Option<Spanned<Locator>>,
+    /// Where the control keeps its on/off state when it does not tell
+    /// assistive technology (no `aria-checked`/`aria-pressed`, not a native
+    /// checkbox): an attribute and its values, or a class present when on.
+    pub state: Option<Spanned<StateSpec>>,
+    /// The setting (id, same platform) that disables or hides this one, when
+    /// the platform makes it depend on another.
+    pub controlled_by: Option<Spanned<String>>,
     /// The value, as the UI shows it, that protects the user: `on`/`off` for
-    /// switches and checkboxes, the option's name for radio groups and selects.
-    pub private_value: Option<Spanned<String>>,
+    /// switches and checkboxes, the option's name for radio groups and selects
+    /// (or a table naming the option by its `value` attribute and its name in
+    /// each language the rule knows).
+    pub private_value: Option<Spanned<PrivateValue>>,
     pub default: Option<Default>,
     /// When the setting appeared or last changed (free text date, e.g. 2024-09-18).
     pub since: Option<String>,
@@ -153,6 +167,17 @@ pub struct Step {
     pub expect: Option<Locator>,
     /// Click a page-level save button once it is enabled.
     pub save: Option<Locator>,
+    /// Answer the native `confirm()` dialog the next step opens: `accept`
+    /// (the site asks "Turn off?" about the change the user wants) or
+    /// `dismiss`. Without it, an unexpected dialog is declined.
+    pub dialog: Option<DialogAnswer>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DialogAnswer {
+    Accept,
+    Dismiss,
 }
 
 impl Step {
@@ -168,6 +193,7 @@ impl Step {
             self.confirm.is_some(),
             self.expect.is_some(),
             self.save.is_some(),
+            self.dialog.is_some(),
         ]
         .iter()
         .filter(|b| **b)
@@ -252,18 +278,91 @@ pub struct Manual {
 #[serde(deny_unknown_fields)]
 pub struct Locator {
     pub role: Option<String>,
-    /// Exact accessible name (whitespace is collapsed before comparing).
-    pub name: Option<String>,
-    /// Regular expression on the accessible name, for labels that carry help
-    /// text or change slightly.
+    /// Exact accessible name, or a list of names (one per language the
+    /// account may be in); compared after normalisation (see README).
+    pub name: Option<Names>,
+    /// Regular expression on the normalised accessible name, for labels that
+    /// carry help text or change slightly.
     pub name_regex: Option<String>,
     /// CSS selector: the fallback when a control has no usable role or name.
     pub css: Option<String>,
+    /// The title of the same-origin iframe the element is in (otherwise
+    /// every same-origin frame is searched).
+    pub frame: Option<String>,
+}
+
+/// One name, or several (the same label in each language the rule knows).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Names {
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            Names::One(n) => vec![n.as_str()],
+            Names::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The first name: how reports show it.
+    pub fn first(&self) -> &str {
+        match self {
+            Names::One(n) => n,
+            Names::Many(v) => v.first().map(String::as_str).unwrap_or(""),
+        }
+    }
+}
+
+/// Where a control keeps its state when it does not expose it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSpec {
+    /// An attribute of the control, e.g. `data-state`.
+    pub attribute: Option<String>,
+    /// The attribute's values meaning on and off, e.g. `["checked"]`.
+    #[serde(default)]
+    pub on: Vec<String>,
+    #[serde(default)]
+    pub off: Vec<String>,
+    /// A class the control has when it is on (and lacks when off).
+    pub class: Option<String>,
+}
+
+/// A private value: `"off"`, an option's name, or a table naming the option.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum PrivateValue {
+    Text(String),
+    Option {
+        /// The option's visible name, or its names in several languages.
+        name: Names,
+        /// The option's `value` attribute (native radios and selects): the
+        /// same whatever the account's language.
+        value: Option<String>,
+    },
+}
+
+impl PrivateValue {
+    /// The value as reports show it.
+    pub fn display(&self) -> &str {
+        match self {
+            PrivateValue::Text(t) => t,
+            PrivateValue::Option { name, .. } => name.first(),
+        }
+    }
 }
 
 impl Locator {
     pub fn is_empty(&self) -> bool {
         self.role.is_none() && self.name.is_none() && self.name_regex.is_none() && self.css.is_none()
+    }
+
+    /// The exact names given, if any.
+    pub fn names(&self) -> Vec<&str> {
+        self.name.as_ref().map(Names::all).unwrap_or_default()
     }
 }
 
@@ -274,7 +373,7 @@ impl std::fmt::Display for Locator {
         }
         let role = self.role.as_deref().unwrap_or("element");
         match (&self.name, &self.name_regex) {
-            (Some(name), _) => write!(f, "{role} \"{name}\""),
+            (Some(name), _) => write!(f, "{role} \"{}\"", name.first()),
             (None, Some(re)) => write!(f, "{role} matching /{re}/"),
             (None, None) => write!(f, "{role}"),
         }

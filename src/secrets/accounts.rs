@@ -14,8 +14,7 @@ use std::process::{Command, Stdio};
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use super::{Credentials, Secret};
-use crate::context::Context;
+use super::credentials::{Credentials, Secret};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,13 +25,9 @@ pub struct Account {
     pub totp_command: Option<String>,
 }
 
-pub fn path(ctx: &Context) -> std::path::PathBuf {
-    ctx.config_dir.join("accounts.toml")
-}
-
-pub fn load(ctx: &Context) -> anyhow::Result<BTreeMap<String, Account>> {
-    let path = path(ctx);
-    let text = match std::fs::read_to_string(&path) {
+/// The accounts in `path` (`<config>/accounts.toml`); none when it does not exist.
+pub fn load(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Account>> {
+    let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -76,5 +71,5 @@ fn run(cmd: &str) -> anyhow::Result<Secret> {
     if first.is_empty() {
         anyhow::bail!("`{cmd}` printed nothing");
     }
-    Ok(Secret::new(first))
+    Ok(Secret::from(first))
 }

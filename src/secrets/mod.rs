@@ -1,51 +1,30 @@
 //! Credentials for unattended sign-in: the OS keyring (through `keyring`),
 //! or commands from `<config>/accounts.toml` for users of pass, 1Password
-//! CLI, Bitwarden CLI and the like. Secrets live in [`Secret`], whose Debug
-//! and Display never show the value, so they cannot reach a log or an error.
+//! CLI, Bitwarden CLI and the like. Secrets are `secrecy` strings: their
+//! Debug output is redacted and they cannot be serialised by accident, so
+//! they cannot reach a log, a report or an error.
 
 pub mod accounts;
+mod credentials;
 pub mod totp;
 
-use serde::{Deserialize, Serialize};
+use std::path::Path;
 
-use crate::context::Context;
+use secrecy::ExposeSecret;
+use serde::Serialize;
+
+pub use credentials::{Credentials, Secret};
 
 const SERVICE: &str = "privaudit";
 
-/// A value that must never be printed.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The value, for typing into the platform's own sign-in page only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-/// What is stored for one platform.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Credentials {
-    pub username: String,
-    pub password: Secret,
-    /// The base32 TOTP secret of the account's authenticator app (RFC 6238).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp: Option<Secret>,
+/// The keyring entry's JSON: the only place a secret is written out, and
+/// only into the OS keyring.
+#[derive(Serialize)]
+struct KeyringEntry<'a> {
+    username: &'a str,
+    password: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    totp: Option<&'a str>,
 }
 
 /// Where credentials came from, for `auth show`.
@@ -81,7 +60,12 @@ fn entry(platform: &str) -> Result<keyring::Entry, SecretsError> {
 
 /// Stores credentials in the OS keyring, replacing what was there.
 pub fn store(platform: &str, credentials: &Credentials) -> Result<(), SecretsError> {
-    let json = serde_json::to_string(credentials).map_err(|e| SecretsError::Accounts(e.into()))?;
+    let entry_json = KeyringEntry {
+        username: &credentials.username,
+        password: credentials.password.expose_secret(),
+        totp: credentials.totp.as_ref().map(|t| t.expose_secret()),
+    };
+    let json = serde_json::to_string(&entry_json).map_err(|e| SecretsError::Accounts(e.into()))?;
     entry(platform)?
         .set_password(&json)
         .map_err(|e| SecretsError::NoKeyring(e.to_string()))
@@ -114,10 +98,10 @@ fn from_keyring(platform: &str) -> Result<Option<Credentials>, SecretsError> {
     }
 }
 
-/// The credentials for `platform`: accounts.toml commands first (the user
-/// chose them explicitly), then the keyring.
-pub fn lookup(ctx: &Context, platform: &str) -> Result<Option<(Credentials, Origin)>, SecretsError> {
-    if let Some(account) = accounts::load(ctx)?.remove(platform) {
+/// The credentials for `platform`: `accounts` (the user's accounts.toml,
+/// chosen explicitly) first, then the keyring.
+pub fn lookup(accounts: &Path, platform: &str) -> Result<Option<(Credentials, Origin)>, SecretsError> {
+    if let Some(account) = accounts::load(accounts)?.remove(platform) {
         return Ok(Some((account.resolve(platform)?, Origin::Commands)));
     }
     Ok(from_keyring(platform)?.map(|c| (c, Origin::Keyring)))
@@ -125,8 +109,8 @@ pub fn lookup(ctx: &Context, platform: &str) -> Result<Option<(Credentials, Orig
 
 /// Whether credentials are configured for `platform`, without running any
 /// password command or reading a secret (for deciding on sessions).
-pub fn configured(ctx: &Context, platform: &str) -> bool {
-    if accounts::load(ctx).is_ok_and(|a| a.contains_key(platform)) {
+pub fn configured(accounts: &Path, platform: &str) -> bool {
+    if accounts::load(accounts).is_ok_and(|a| a.contains_key(platform)) {
         return true;
     }
     matches!(from_keyring(platform), Ok(Some(_)))
@@ -140,8 +124,8 @@ mod tests {
     fn secrets_never_show_in_debug_output() {
         let c = Credentials {
             username: "me@example.org".into(),
-            password: Secret::new("hunter2"),
-            totp: Some(Secret::new("JBSWY3DPEHPK3PXP")),
+            password: Secret::from("hunter2"),
+            totp: Some(Secret::from("JBSWY3DPEHPK3PXP")),
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2") && !shown.contains("JBSWY3DP"), "{shown}");

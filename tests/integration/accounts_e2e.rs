@@ -2,7 +2,7 @@
 //! from commands, unattended re-login, and everything that must stop it —
 //! on the LinkedIn replica's sign-in flow, with the real Chromium.
 
-use privaudit::replica::ReplicaAccount;
+use crate::support::fakes::ReplicaAccount;
 
 use crate::support::{edit_file, json, require_chromium, Env, Receiver, Replica};
 
@@ -53,7 +53,7 @@ fn ai_setting(report: &serde_json::Value) -> &serde_json::Value {
 fn an_expired_session_is_renewed_unattended_with_a_totp_code_and_kept() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(true, false));
+    replica.fakes.require_login("linkedin", account(true, false));
     let env = Env::new();
     write_accounts(&env, PASSWORD, true);
 
@@ -61,24 +61,24 @@ fn an_expired_session_is_renewed_unattended_with_a_totp_code_and_kept() {
     let (code, report, stderr) = check(&env, &replica);
     assert_eq!(code, Some(1), "{report:#}\n{stderr}");
     assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
-    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin"), vec![USER.to_string()]);
 
     // Second run: the session saved in the data dir is still good: no sign-in.
     let (code, report, _) = check(&env, &replica);
     assert_eq!(code, Some(1));
     assert_eq!(ai_setting(&report)["status"], "drift");
     assert_eq!(
-        replica.server.sign_in_attempts("linkedin").len(),
+        replica.fakes.sign_in_attempts("linkedin").len(),
         1,
         "signed in again needlessly"
     );
 
     // The platform expires every session: the next run signs in by itself.
-    replica.server.expire_sessions("linkedin");
+    replica.fakes.expire_sessions("linkedin");
     let (code, report, _) = check(&env, &replica);
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
-    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 2);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin").len(), 2);
 
     use std::os::unix::fs::PermissionsExt;
     let session = env.data.path().join("sessions/linkedin");
@@ -89,7 +89,7 @@ fn an_expired_session_is_renewed_unattended_with_a_totp_code_and_kept() {
 fn keyring_credentials_renew_an_expired_session_and_auth_never_prints_secrets() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     let base = replica.base_url_args(&["linkedin"]).join(" ");
     let script = format!(
@@ -111,7 +111,7 @@ fn keyring_credentials_renew_an_expired_session_and_auth_never_prints_secrets() 
     assert!(stdout.contains("exit=1"), "{stdout}\n{stderr}");
     let report = json(&std::fs::read(env.data.path().join("report.json")).unwrap());
     assert_eq!(ai_setting(&report)["status"], "drift", "{report:#}");
-    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin"), vec![USER.to_string()]);
     assert!(stdout.contains("Removed the linkedin credentials"), "{stdout}");
     assert!(stdout.contains("No credentials for linkedin"), "{stdout}");
 }
@@ -139,7 +139,7 @@ fn auth_without_a_keyring_says_how_to_get_one() {
 fn a_captcha_stops_the_sign_in_with_the_next_step_and_no_retry() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, true));
+    replica.fakes.require_login("linkedin", account(false, true));
     let env = Env::new();
     write_accounts(&env, PASSWORD, false);
     let (code, report, _) = check(&env, &replica);
@@ -150,7 +150,7 @@ fn a_captcha_stops_the_sign_in_with_the_next_step_and_no_retry() {
     assert!(message.contains("human check"), "{message}");
     assert!(message.contains("privaudit login linkedin"), "{message}");
     assert_eq!(
-        replica.server.sign_in_attempts("linkedin").len(),
+        replica.fakes.sign_in_attempts("linkedin").len(),
         1,
         "it tried more than once"
     );
@@ -160,7 +160,7 @@ fn a_captcha_stops_the_sign_in_with_the_next_step_and_no_retry() {
 fn a_wrong_password_is_login_required_with_the_pages_message_and_no_secret() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     write_accounts(&env, "not-the-password", false);
     let (code, report, _) = check(&env, &replica);
@@ -171,14 +171,14 @@ fn a_wrong_password_is_login_required_with_the_pages_message_and_no_secret() {
         !message.contains("not-the-password") && !message.contains(USER),
         "{message}"
     );
-    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 1);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin").len(), 1);
 }
 
 #[test]
 fn an_unexpected_code_step_without_a_totp_secret_is_login_required() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(true, false));
+    replica.fakes.require_login("linkedin", account(true, false));
     let env = Env::new();
     write_accounts(&env, PASSWORD, false);
     let (code, report, _) = check(&env, &replica);
@@ -198,7 +198,7 @@ fn a_sign_in_form_that_posts_elsewhere_never_receives_the_credentials() {
             &format!("action=\"{}\"", thief.url),
         );
     });
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     write_accounts(&env, PASSWORD, false);
     let (code, report, _) = check(&env, &replica);
@@ -206,7 +206,7 @@ fn a_sign_in_form_that_posts_elsewhere_never_receives_the_credentials() {
     let message = ai_setting(&report)["message"].as_str().unwrap().to_string();
     assert!(message.contains("would send the credentials to"), "{message}");
     assert!(thief.bodies().is_empty(), "the other origin got: {:?}", thief.bodies());
-    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+    assert!(replica.fakes.sign_in_attempts("linkedin").is_empty());
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn a_sign_in_page_on_another_origin_is_never_typed_into() {
     let replica = Replica::start_modified(|root| {
         std::fs::write(root.join("linkedin/login.redirect"), &thief.url).unwrap();
     });
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     write_accounts(&env, PASSWORD, false);
     // The expired session's redirect to the sign-in page leads off the
@@ -227,16 +227,16 @@ fn a_sign_in_page_on_another_origin_is_never_typed_into() {
     assert_eq!(f["status"], "error", "{report:#}");
     assert!(f["message"].as_str().unwrap().contains("blocked"), "{report:#}");
     assert!(thief.bodies().is_empty(), "the other origin got: {:?}", thief.bodies());
-    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+    assert!(replica.fakes.sign_in_attempts("linkedin").is_empty());
 }
 
 #[test]
 fn login_with_a_cookie_export_saves_a_session_that_check_uses() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
-    let token = replica.server.issue_session("linkedin");
+    let token = replica.fakes.issue_session("linkedin");
     let cookies = env.data.path().join("cookies.txt");
     std::fs::write(
         &cookies,
@@ -259,14 +259,14 @@ fn login_with_a_cookie_export_saves_a_session_that_check_uses() {
     let (code, report, _) = check(&env, &replica);
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(ai_setting(&report)["status"], "drift");
-    assert!(replica.server.sign_in_attempts("linkedin").is_empty());
+    assert!(replica.fakes.sign_in_attempts("linkedin").is_empty());
 }
 
 #[test]
 fn login_with_stale_cookies_says_so() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     let cookies = env.data.path().join("cookies.json");
     std::fs::write(
@@ -300,7 +300,7 @@ fn login_with_only_foreign_cookies_is_refused() {
 fn headless_login_uses_stored_credentials_or_explains_what_is_missing() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(true, false));
+    replica.fakes.require_login("linkedin", account(true, false));
     let env = Env::new();
     env.cmd()
         .args(["login", "linkedin", "--headless"])
@@ -315,14 +315,14 @@ fn headless_login_uses_stored_credentials_or_explains_what_is_missing() {
         .assert()
         .code(0)
         .stdout(predicates::str::contains("Signed in to LinkedIn"));
-    assert_eq!(replica.server.sign_in_attempts("linkedin").len(), 1);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin").len(), 1);
 }
 
 #[test]
 fn verbose_logs_never_carry_the_password() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     write_accounts(&env, PASSWORD, false);
     let out = env
@@ -348,7 +348,7 @@ fn verbose_logs_never_carry_the_password() {
 fn login_in_a_window_waits_for_the_person_to_sign_in() {
     require_chromium();
     let replica = Replica::start();
-    replica.server.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     let bin = assert_cmd::cargo::cargo_bin("privaudit");
     let mut login = std::process::Command::new("xvfb-run");
@@ -449,5 +449,5 @@ fn login_in_a_window_waits_for_the_person_to_sign_in() {
     let (code, report, _) = check(&env, &replica);
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(ai_setting(&report)["status"], "drift");
-    assert_eq!(replica.server.sign_in_attempts("linkedin"), vec![USER.to_string()]);
+    assert_eq!(replica.fakes.sign_in_attempts("linkedin"), vec![USER.to_string()]);
 }

@@ -27,16 +27,6 @@ fn apply_json(
     )
 }
 
-/// The X replica with one more line in its manifest (`refuse = […]`, `drop = […]`).
-fn x_replica_with(manifest_line: &str) -> Replica {
-    let line = manifest_line.to_string();
-    Replica::start_modified(move |root| {
-        let manifest = root.join("x/replica.toml");
-        let text = std::fs::read_to_string(&manifest).expect("manifest");
-        std::fs::write(&manifest, text.replace("[state]", &format!("{line}\n\n[state]"))).expect("write manifest");
-    })
-}
-
 #[test]
 fn apply_fixes_drift_and_the_server_keeps_the_change() {
     require_chromium();
@@ -103,7 +93,8 @@ fn a_lazily_loaded_switch_is_applied() {
 #[test]
 fn a_change_the_server_refuses_is_failed_and_exits_one() {
     require_chromium();
-    let replica = x_replica_with("refuse = [\"business-partner-sharing\"]");
+    let replica = Replica::start();
+    replica.fakes.refuse("x", "business-partner-sharing");
     let (code, report, _) = apply_json(&Env::new(), &replica, "x", &[]);
     assert_eq!(code, Some(1), "{report:#}");
     let refused = finding(&report, "x.business-partner-sharing");
@@ -161,7 +152,8 @@ fn without_a_terminal_apply_refuses_unless_told_yes() {
 #[test]
 fn a_change_the_server_silently_drops_is_failed_not_fixed() {
     require_chromium();
-    let replica = x_replica_with("drop = [\"personalized-ads\"]");
+    let replica = Replica::start();
+    replica.fakes.drop_saves("x", "personalized-ads");
     let (code, report, _) = apply_json(&Env::new(), &replica, "x", &[]);
     assert_eq!(code, Some(1), "{report:#}");
     let dropped = finding(&report, "x.personalized-ads");

@@ -288,6 +288,28 @@ fn ctrl_c_closes_the_browser_and_exits_130() {
         assert!(started.elapsed().as_secs() < 30, "Chromium never started");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // The flags privaudit means to give Chromium reach it whole (they once
+    // arrived as `----disable-gpu` and were ignored).
+    let main = processes_mentioning(&chromium_flag)
+        .into_iter()
+        .map(|pid| {
+            String::from_utf8_lossy(&std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default()).to_string()
+        })
+        .find(|cmd| !cmd.contains("--type="))
+        .expect("Chromium's main process");
+    let args: Vec<&str> = main.split('\0').collect();
+    for flag in [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+    ] {
+        assert!(args.contains(&flag), "{flag} missing from {args:?}");
+    }
+    assert!(
+        !args.iter().any(|a| a.starts_with("---")),
+        "a flag with too many dashes: {args:?}"
+    );
     std::thread::sleep(std::time::Duration::from_millis(500));
     signal(child.id(), "-INT");
     let code = child.wait().unwrap().code();

@@ -57,3 +57,85 @@ fn missing_browser_is_a_configuration_error_with_a_fix() {
         .code(2)
         .stderr(predicate::str::contains("/nonexistent/chromium").and(predicate::str::contains("help:")));
 }
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let env = Env::new();
+    // `rules lint` of a broken file prints a diagnostic on stdout.
+    let bad = crate::support::repo().join("tests/fixtures/rules/bad/missing-source.toml");
+    let plain = env.cmd().arg("rules").arg("lint").arg(&bad).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'),
+        "NO_COLOR is set by Env"
+    );
+    let forced = env
+        .cmd()
+        .env_remove("NO_COLOR")
+        .args(["--color", "always", "rules", "lint"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'),
+        "--color always shows colour"
+    );
+    let never = env
+        .cmd()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["--color", "never", "rules", "lint"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&never.stdout).contains('\u{1b}'),
+        "--color never wins"
+    );
+    let dumb = env
+        .cmd()
+        .env_remove("NO_COLOR")
+        .env("TERM", "dumb")
+        .args(["rules", "lint"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&dumb.stdout).contains('\u{1b}'),
+        "no colour off a terminal"
+    );
+}
+
+#[test]
+fn completions_and_schemas_are_generated() {
+    let env = Env::new();
+    env.cmd()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("_privaudit()"));
+    for name in ["run", "defaults", "history", "rules-list", "rules-test", "lint"] {
+        let out = env.cmd().args(["schema", name]).output().unwrap();
+        assert!(out.status.success(), "schema {name}");
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(schema["$schema"].is_string(), "schema {name}: {schema}");
+    }
+}
+
+/// Every key of a real JSON output is one its published schema describes.
+#[test]
+fn json_outputs_follow_their_schema() {
+    let env = Env::new();
+    let listed = env.cmd().args(["rules", "list", "--format", "json"]).output().unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_slice(&env.cmd().args(["schema", "rules-list"]).output().unwrap().stdout).unwrap();
+    let top: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    for key in value.as_object().unwrap().keys() {
+        assert!(top.contains(&key), "`{key}` is not in the rules-list schema");
+    }
+    let platform = &value["platforms"][0];
+    let def = schema["$defs"]["ListedPlatform"]["properties"].as_object().unwrap();
+    for key in platform.as_object().unwrap().keys() {
+        assert!(def.contains_key(key), "`{key}` is not in ListedPlatform's schema");
+    }
+}

@@ -50,7 +50,7 @@ fn every_built_in_rule_passes_against_its_replica() {
 fn a_replica_whose_label_changed_fails_with_the_phase_and_reason() {
     require_chromium();
     let root = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/replicas"), root.path());
+    copy_dir(&repo().join("rules/replicas"), root.path());
     edit_file(
         &root.path().join("x/settings/ads_preferences.html"),
         ">Personalized ads<",
@@ -83,11 +83,13 @@ fn a_replica_whose_label_changed_fails_with_the_phase_and_reason() {
 fn a_page_that_does_not_save_fails_the_re_read() {
     require_chromium();
     let root = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("tests/replicas"), root.path());
-    // The server accepts the change and silently drops it.
-    let manifest = root.path().join("x/replica.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(&manifest, format!("drop = [\"personalized-ads\"]\n{text}")).unwrap();
+    copy_dir(&repo().join("rules/replicas"), root.path());
+    // The page shows the change and never sends it.
+    edit_file(
+        &root.path().join("x/replica.js"),
+        "  box.addEventListener('change', function () {\n",
+        "  box.addEventListener('change', function () {\n    if (box.dataset.key === 'personalized-ads') return;\n",
+    );
     let env = Env::new();
     let out = env
         .cmd()

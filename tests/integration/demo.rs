@@ -17,15 +17,20 @@ fn demo_shows_drift_fixes_it_and_rechecks_clean() {
         .iter()
         .filter(|p| {
             crate::support::repo()
-                .join("tests/replicas")
+                .join("rules/replicas")
                 .join(p["id"].as_str().unwrap())
                 .is_dir()
         })
         .count();
-    env.cmd()
-        .arg("demo")
-        .assert()
-        .success()
+    let assert = env.cmd().arg("demo").assert().success();
+    // Off a terminal the demo's story is on stdout; stderr stays short.
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.lines().count() < 10,
+        "demo wrote {} lines to stderr:\n{stderr}",
+        stderr.lines().count()
+    );
+    assert
         .stdout(
             predicate::str::contains("LinkedIn")
                 .and(predicate::str::contains("Instagram"))
@@ -50,4 +55,16 @@ fn demo_json_is_the_three_runs() {
     assert_eq!(runs[1]["summary"]["fixed"], runs[0]["summary"]["drift"]);
     assert_eq!(runs[2]["summary"]["drift"], 0);
     assert_eq!(runs[2]["summary"]["ok"], runs[0]["summary"]["drift"]);
+}
+
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    require_chromium();
+    let output = Env::new().cmd().args(["-q", "demo"]).output().unwrap();
+    assert!(output.status.success());
+    assert!(
+        output.stderr.is_empty(),
+        "-q wrote to stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

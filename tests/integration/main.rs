@@ -15,4 +15,5 @@ mod evidence_e2e;
 mod profile;
 mod remote_e2e;
 mod rules;
+mod structure;
 mod watch_e2e;

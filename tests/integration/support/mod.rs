@@ -1,7 +1,9 @@
 //! Test environment: a private config dir, the replica server on loopback
-//! (optionally from a modified copy of tests/replicas), and the binary.
+//! (optionally from a modified copy of rules/replicas), and the binary.
 
 #![allow(dead_code)]
+
+pub mod fakes;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -77,40 +79,53 @@ impl Env {
 /// thread waits for the binary.
 pub struct Replica {
     pub server: ReplicaServer,
+    /// Test-only behaviour in front of the server (accounts, refused saves…).
+    pub fakes: fakes::Fakes,
     pub root: Option<tempfile::TempDir>,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Replica {
-    /// Serves tests/replicas as they are in the repository.
+    /// Serves rules/replicas as they are in the repository.
     pub fn start() -> Replica {
-        Self::serve(Source::Directory(repo().join("tests/replicas")), None)
+        Self::serve(repo().join("rules/replicas"), None)
+    }
+
+    /// Serves a folder of replicas as it is.
+    pub fn serve_dir(dir: PathBuf) -> Replica {
+        Self::serve(dir, None)
     }
 
     /// Serves the test-only fixture replicas (tests/fixtures/replicas).
     pub fn start_fixtures() -> Replica {
-        Self::serve(Source::Directory(repo().join("tests/fixtures/replicas")), None)
+        Self::serve(repo().join("tests/fixtures/replicas"), None)
     }
 
-    /// Serves a copy of tests/replicas after `edit` changed it.
+    /// Serves a copy of rules/replicas after `edit` changed it.
     pub fn start_modified(edit: impl FnOnce(&Path)) -> Replica {
         let root = tempfile::tempdir().expect("temp replica dir");
-        copy_dir(&repo().join("tests/replicas"), root.path());
+        copy_dir(&repo().join("rules/replicas"), root.path());
         edit(root.path());
-        Self::serve(Source::Directory(root.path().to_path_buf()), Some(root))
+        Self::serve(root.path().to_path_buf(), Some(root))
     }
 
-    fn serve(source: Source, root: Option<tempfile::TempDir>) -> Replica {
+    fn serve(dir: PathBuf, root: Option<tempfile::TempDir>) -> Replica {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
+        let fakes = fakes::Fakes::new(dir.clone());
         let server = runtime
-            .block_on(ReplicaServer::start(source, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))
+            .block_on(ReplicaServer::start_with(
+                Source::Directory(dir),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                Some(fakes.interceptor()),
+            ))
             .expect("replica server");
         Replica {
             server,
+            fakes,
             root,
             _runtime: runtime,
         }
@@ -288,7 +303,7 @@ impl Env {
 /// The X replica's settings (the keys its server keeps, one per rule
 /// setting), so tests follow the catalogue as it grows.
 pub fn x_settings() -> Vec<String> {
-    let text = std::fs::read_to_string(repo().join("tests/replicas/x/replica.toml")).expect("x replica.toml");
+    let text = std::fs::read_to_string(repo().join("rules/replicas/x/replica.toml")).expect("x replica.toml");
     let manifest: toml::Value = toml::from_str(&text).expect("x replica.toml is TOML");
     manifest["state"].as_table().expect("[state]").keys().cloned().collect()
 }

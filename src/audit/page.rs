@@ -1,0 +1,343 @@
+//! One settings page: load it, make sure the session is signed in, close
+//! declared overlays, open what hides the controls, and read the controls
+//! only once the page tells the truth: no request of the page pending, no
+//! `aria-busy`, and two readings in a row agree. A page renders a
+//! placeholder first and its data later; the first frame is never trusted.
+
+use std::time::{Duration, Instant};
+
+use crate::browser::act::ActError;
+use crate::browser::cdp::CdpError;
+use crate::browser::locate::{Found, Located};
+use crate::browser::read::Reading;
+use crate::browser::tab::POLL;
+use crate::browser::{NavError, Tab};
+use crate::plan::{PlanItem, PlatformPlan};
+use crate::rules::{Matcher, SettingKind};
+
+use super::finding::{FailureClass, Status};
+use super::scope::same_path;
+
+/// Readings this long apart that agree are the page's settled state.
+const AGREE_AFTER: Duration = Duration::from_millis(300);
+/// No data request for this long: the page has what it was waiting for.
+const QUIET: Duration = Duration::from_millis(400);
+/// A page that is never quiet (it polls constantly) is read anyway after
+/// this long, still only once two readings agree.
+const NEVER_QUIET: Duration = Duration::from_secs(5);
+
+/// Why a page gave nothing to read.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    pub status: Status,
+    pub class: FailureClass,
+    pub message: String,
+    /// Nothing more can be read on this platform (signed out, left its
+    /// domains, browser gone), as opposed to this page only.
+    pub whole_platform: bool,
+}
+
+impl Stop {
+    pub fn new(status: Status, class: FailureClass, message: impl Into<String>, whole_platform: bool) -> Stop {
+        Stop {
+            status,
+            class,
+            message: message.into(),
+            whole_platform,
+        }
+    }
+
+    pub fn driver(e: impl std::fmt::Display) -> Stop {
+        Stop::new(
+            Status::Error,
+            FailureClass::Driver,
+            format!("the browser stopped answering ({e}); run the check again"),
+            true,
+        )
+    }
+}
+
+/// A page, loaded and opened.
+pub struct Opened {
+    pub url: String,
+    /// Steps that should have revealed the controls and did not.
+    pub open_failures: Vec<String>,
+}
+
+/// What a look at one item found.
+// One per control on a page, briefly: boxing the larger variant buys nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Look {
+    /// Found and read; `settled` when two readings agreed.
+    Read {
+        found: Found,
+        reading: Reading,
+        settled: bool,
+    },
+    Missing,
+    Ambiguous(usize),
+}
+
+pub fn control(item: &PlanItem) -> Option<&Matcher> {
+    match &item.setting.kind {
+        SettingKind::Control { control, .. } => Some(control),
+        SettingKind::Manual { .. } => None,
+    }
+}
+
+pub fn state_spec(item: &PlanItem) -> Option<&crate::rules::model::StateSpec> {
+    match &item.setting.kind {
+        SettingKind::Control { state, .. } => state.as_ref(),
+        SettingKind::Manual { .. } => None,
+    }
+}
+
+/// Loads `page` and prepares it for reading `items`.
+pub async fn open(
+    tab: &Tab,
+    pp: &PlatformPlan,
+    page: &str,
+    items: &[&PlanItem],
+    deadline: Instant,
+) -> Result<Opened, Stop> {
+    let url = pp.url(page);
+    let landed = match tab.goto(&url).await {
+        Ok(landed) => landed,
+        Err(e @ NavError::OutsideDomains(_)) => {
+            return Err(Stop::new(Status::Error, FailureClass::Blocked, e.to_string(), true))
+        }
+        Err(NavError::Gone) => return Err(Stop::driver("the connection to the browser was lost")),
+        Err(e) => {
+            return Err(Stop::new(
+                Status::Error,
+                FailureClass::Unreachable,
+                format!("{e}; check that {} is reachable and try again", pp.platform.name),
+                false,
+            ))
+        }
+    };
+    if let Some(login) = &pp.platform.login {
+        if same_path(&landed, &pp.url(&login.url)) {
+            return Err(signed_out(pp, "the page sent the browser to the sign-in page"));
+        }
+    }
+    dismiss_overlays(tab, pp, deadline).await;
+    let mut open_failures = Vec::new();
+    for step in open_steps(items) {
+        match tab.wait_for(step, deadline).await {
+            Err(e) => return Err(Stop::driver(e)),
+            Ok(Some(found)) => {
+                if let Err(e) = tab.click(found.backend_id, &step.to_string(), deadline).await {
+                    open_failures.push(format!("could not open {step}: {e}"));
+                }
+            }
+            Ok(None) => open_failures.push(format!("{step} (which reveals the control) was not found")),
+        }
+    }
+    Ok(Opened { url, open_failures })
+}
+
+/// Closes the overlays the rule declares, when they are shown.
+pub async fn dismiss_overlays(tab: &Tab, pp: &PlatformPlan, deadline: Instant) {
+    for overlay in &pp.platform.dismiss {
+        if let Ok(Located::One(found)) = tab.locate(overlay).await {
+            match tab.click(found.backend_id, &overlay.to_string(), deadline).await {
+                Ok(()) => tracing::info!("{}: closed {overlay}", pp.platform.id),
+                Err(e) => tracing::info!("{}: could not close {overlay}: {e}", pp.platform.id),
+            }
+        }
+    }
+}
+
+/// The distinct "open first" steps of a page's settings, in rule order.
+pub fn open_steps<'a>(items: &[&'a PlanItem]) -> Vec<&'a Matcher> {
+    let mut steps: Vec<&Matcher> = Vec::new();
+    for item in items {
+        if let SettingKind::Control { open, .. } = &item.setting.kind {
+            for step in open {
+                if !steps.iter().any(|s| s.source == step.source) {
+                    steps.push(step);
+                }
+            }
+        }
+    }
+    steps
+}
+
+/// What agrees between two readings of one item.
+type Key = Option<(i64, Result<String, String>, Option<String>, bool, bool)>;
+
+fn key_of(look: &Look) -> Key {
+    match look {
+        Look::Read { found, reading, .. } => Some((
+            found.backend_id,
+            reading.value.clone(),
+            reading.option_value.clone(),
+            reading.disabled,
+            reading.busy,
+        )),
+        _ => None,
+    }
+}
+
+/// Reads every item once the page is quiet and each reading has been seen
+/// twice, [`AGREE_AFTER`] apart; at the deadline, what there is (an item
+/// whose reading never settled says so).
+pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> Result<Vec<Look>, CdpError> {
+    let started = Instant::now();
+    let mut since: Vec<Option<(Instant, Key)>> = vec![None; items.len()];
+    let mut latest: Vec<Look> = vec![Look::Missing; items.len()];
+    loop {
+        if tab.cdp().is_gone() {
+            return Err(CdpError::Gone);
+        }
+        let quiet = tab.network_quiet(QUIET) || started.elapsed() > NEVER_QUIET;
+        if quiet {
+            for (i, item) in items.iter().enumerate() {
+                let look = look_once(tab, item).await?;
+                let key = key_of(&look);
+                let agreed = match &since[i] {
+                    Some((at, k)) if *k == key => at.elapsed() >= AGREE_AFTER,
+                    _ => {
+                        since[i] = Some((Instant::now(), key.clone()));
+                        false
+                    }
+                };
+                latest[i] = match look {
+                    Look::Read { found, reading, .. } => Look::Read {
+                        settled: agreed && !reading.busy,
+                        found,
+                        reading,
+                    },
+                    other => other,
+                };
+            }
+            let done = latest.iter().all(|l| matches!(l, Look::Read { settled: true, .. }));
+            if done {
+                return Ok(latest);
+            }
+            if latest.iter().any(|l| matches!(l, Look::Missing)) && started.elapsed() > Duration::from_secs(1) {
+                // Lists that render rows only once scrolled to.
+                let _ = tab.scroll_on().await;
+            }
+        }
+        if Instant::now() >= deadline {
+            return Ok(latest);
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// One look at an item's control.
+pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
+    let Some(matcher) = control(item) else {
+        return Ok(Look::Missing);
+    };
+    match tab.locate(matcher).await? {
+        Located::None => Ok(Look::Missing),
+        Located::Many(n) => Ok(Look::Ambiguous(n)),
+        Located::One(found) => match tab.read(&found, state_spec(item)).await {
+            Ok(reading) => Ok(Look::Read {
+                found,
+                reading,
+                settled: false,
+            }),
+            // Replaced while being read: look again next time.
+            Err(ActError::Detached) => Ok(Look::Missing),
+            Err(ActError::Cdp(e)) => Err(e),
+            Err(e) => Ok(Look::Read {
+                found,
+                reading: Reading {
+                    value: Err(e.to_string()),
+                    option_value: None,
+                    options: Vec::new(),
+                    disabled: false,
+                    busy: false,
+                },
+                settled: false,
+            }),
+        },
+    }
+}
+
+pub fn signed_out(pp: &PlatformPlan, why: &str) -> Stop {
+    Stop::new(
+        Status::LoginRequired,
+        FailureClass::SignedOut,
+        format!(
+            "not signed in to {} ({why}); run `privaudit login {}` (and `privaudit auth set {}` to let scheduled runs sign in by themselves)",
+            pp.platform.name, pp.platform.id, pp.platform.id
+        ),
+        true,
+    )
+}
+
+/// A page read without the rule's signed-in marker on it was read signed
+/// out (some sites show settings to anonymous sessions too): nothing on it
+/// is the account's.
+pub async fn marker_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
+    let probe = pp.platform.login.as_ref()?.signed_in.as_ref()?;
+    match tab.locate(probe).await {
+        Ok(Located::None) => Some(signed_out(
+            pp,
+            &format!("the signed-in marker ({probe}) is not on the page"),
+        )),
+        _ => None,
+    }
+}
+
+/// Names that mean a person has to be there: captchas and bot walls.
+pub const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|verify (that )?you('| a)re (a )?human|security check|verify it'?s you|confirm it'?s you|unusual (login|sign-in) activity|let'?s do a quick security check|access denied|unusual traffic";
+
+/// Why a control is not on the page, before blaming the rule: a session
+/// signed out after load (a client-side route to the sign-in view), a
+/// sign-in form, a captcha or bot wall.
+pub async fn why_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
+    if let Some(login) = &pp.platform.login {
+        let now = tab.current_url().await.unwrap_or_default();
+        if same_path(&now, &pp.url(&login.url)) {
+            return Some(signed_out(pp, "the page moved to the sign-in page after it loaded"));
+        }
+        if let Some(probe) = &login.signed_in {
+            if matches!(tab.locate(probe).await, Ok(Located::None)) {
+                return Some(signed_out(
+                    pp,
+                    &format!("the signed-in marker ({probe}) is not on the page"),
+                ));
+            }
+        }
+    }
+    const SIGN_IN_FORM: &str = "(() => Array.from(document.querySelectorAll('input[type=password]')).some(e => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1; }))()";
+    if matches!(tab.evaluate(SIGN_IN_FORM).await, Ok(serde_json::Value::Bool(true))) {
+        return Some(signed_out(pp, "the page shows a sign-in form"));
+    }
+    if let Ok(snapshot) = tab.snapshot().await {
+        if let Ok(human) = regex::Regex::new(HUMAN_CHECK) {
+            let wall = snapshot
+                .items()
+                .iter()
+                .filter(|i| {
+                    !i.ignored
+                        && matches!(
+                            i.role.as_str(),
+                            "Iframe" | "iframe" | "heading" | "alert" | "dialog" | "alertdialog"
+                        )
+                })
+                .find(|i| human.is_match(&i.name));
+            if let Some(wall) = wall {
+                return Some(Stop::new(
+                    Status::Unreadable,
+                    FailureClass::Blocked,
+                    format!(
+                        "{} shows a human check or a block page (\"{}\"): open the page yourself once",
+                        pp.platform.name,
+                        wall.name.chars().take(80).collect::<String>()
+                    ),
+                    true,
+                ));
+            }
+        }
+    }
+    None
+}

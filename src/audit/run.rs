@@ -1,0 +1,342 @@
+//! A whole run: manual settings need no browser; the rest are read in
+//! Chromium (one browser per saved session, one for the others), and for
+//! apply, changed after the person agreed. Ctrl-C or SIGTERM closes the
+//! browser before returning.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::apply;
+use super::check::{check, needs_browser};
+use super::finding::{
+    all_browser_items, in_plan_order, manual_findings, Finding, Run, Status, Summary, SCHEMA_VERSION,
+};
+use super::options::AuditOptions;
+use crate::browser::{Browser, LaunchOptions, Source};
+use crate::evidence::Evidence;
+use crate::plan::{Plan, PlanItem, PlatformPlan};
+use crate::secrets::Credentials;
+
+/// What a run does with the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    /// Demo runs say so in their reports.
+    Demo,
+    Apply {
+        dry_run: bool,
+        yes: bool,
+    },
+}
+
+impl Mode {
+    pub fn command(self) -> &'static str {
+        match self {
+            Mode::Check => "check",
+            Mode::Demo => "demo",
+            Mode::Apply { dry_run: true, .. } => "apply --dry-run",
+            Mode::Apply { .. } => "apply",
+        }
+    }
+}
+
+/// Where browsers come from.
+#[derive(Debug, Clone)]
+pub enum Browsers {
+    /// Start Chromium locally.
+    Local { executable: PathBuf, headed: bool },
+    /// An existing CDP endpoint (`--browser-ws`).
+    Remote { url: String },
+}
+
+/// Saved sign-in sessions and credentials (check and apply on real
+/// accounts; never demo or `rules test`).
+#[derive(Debug, Clone)]
+pub struct Sessions {
+    /// `<data>/sessions`, one profile directory per platform.
+    pub root: PathBuf,
+    /// Stored credentials by platform, for unattended sign-in.
+    pub credentials: BTreeMap<String, Credentials>,
+}
+
+/// Everything a run needs, resolved from the command line by the caller.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub mode: Mode,
+    pub jobs: usize,
+    /// Per page and per control.
+    pub timeout: Duration,
+    pub browsers: Browsers,
+    /// A Chromium profile the user signed in with themselves
+    /// (`--browser-profile`): every platform is read in it.
+    pub browser_profile: Option<PathBuf>,
+    pub sessions: Option<Sessions>,
+    /// `--evidence DIR` and whether to `--redact`.
+    pub evidence: Option<(PathBuf, bool)>,
+    pub rules_version: String,
+    /// Where the profile came from, for the report.
+    pub profile: String,
+}
+
+/// What a run tells the person running it, and asks them.
+pub trait Hooks: Sync {
+    fn note(&self, message: &str);
+    fn warn(&self, message: &str);
+    /// A platform finished (`phase`: "read" or "changed").
+    fn platform_done(&self, platform: &str, phase: &str);
+    /// apply: what is about to change (or, `dry_run`, would).
+    fn show_plan(&self, drifted: &[&Finding], dry_run: bool);
+    /// apply: true to go on with `changes` changes. Called from a blocking
+    /// context: it may read a terminal.
+    fn approve(&self, changes: usize) -> bool;
+}
+
+/// Runs the plan. Errors are configuration problems found before any
+/// browser work (an evidence directory that cannot be created).
+pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Result<Run> {
+    let started_at = chrono::Utc::now();
+    let clock = Instant::now();
+    let mut findings = manual_findings(plan);
+    let mut interrupted = false;
+    if needs_browser(plan) {
+        let evidence = match &options.evidence {
+            Some((dir, _)) => {
+                let e = Evidence::create(dir, &options.rules_version)?;
+                hooks.note(&format!("saving evidence in {}", e.dir().display()));
+                Some(Arc::new(e))
+            }
+            None => None,
+        };
+        let audit = AuditOptions {
+            jobs: options.jobs,
+            timeout: options.timeout,
+            evidence,
+            redact: options.evidence.as_ref().is_some_and(|(_, r)| *r),
+            credentials: Arc::new(
+                options
+                    .sessions
+                    .as_ref()
+                    .map(|s| s.credentials.clone())
+                    .unwrap_or_default(),
+            ),
+        };
+        let runtime = crate::runtime::new()?;
+        for (group, source) in browser_groups(plan, options)? {
+            let Some((read, stopped)) = runtime.block_on(in_browser(&group, &source, &audit, options.mode, hooks))
+            else {
+                return Err(crate::failure::Failure {
+                    exit: crate::exit::Exit::Interrupted,
+                    message: "interrupted; the browser was closed and nothing was changed".into(),
+                    hint: None,
+                }
+                .into());
+            };
+            findings.extend(read);
+            if stopped {
+                interrupted = true;
+                break;
+            }
+        }
+    }
+    let findings: Vec<Finding> = in_plan_order(plan, findings);
+    Ok(Run {
+        schema_version: SCHEMA_VERSION,
+        privaudit_version: env!("CARGO_PKG_VERSION"),
+        rules_version: options.rules_version.clone(),
+        command: options.mode.command(),
+        interrupted,
+        started_at,
+        duration_ms: clock.elapsed().as_millis() as u64,
+        profile: options.profile.clone(),
+        summary: Summary::of(&findings),
+        findings,
+    })
+}
+
+/// Which browser reads which platforms: a remote browser or an explicit
+/// profile reads all; otherwise each platform with a saved session (or
+/// stored credentials) gets a browser on its own session directory, and
+/// the rest share one with a fresh profile.
+fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan, Source)>> {
+    let (executable, headed) = match &options.browsers {
+        Browsers::Remote { url } => {
+            let remote = Source::Remote {
+                url: url.clone(),
+                timeout: options.timeout,
+            };
+            return Ok(vec![(plan.clone(), remote)]);
+        }
+        Browsers::Local { executable, headed } => (executable.clone(), *headed),
+    };
+    let launch = |dir: Option<PathBuf>| {
+        Source::Launch(LaunchOptions {
+            executable: executable.clone(),
+            headed,
+            user_data_dir: dir,
+            timeout: options.timeout,
+        })
+    };
+    let subplan = |platforms: Vec<PlatformPlan>| Plan {
+        platforms,
+        unknown_overrides: Vec::new(),
+    };
+    let sessions = match (&options.sessions, &options.browser_profile) {
+        (Some(s), None) => s,
+        (_, profile) => return Ok(vec![(plan.clone(), launch(profile.clone()))]),
+    };
+    let mut groups = Vec::new();
+    let mut shared = Vec::new();
+    for pp in &plan.platforms {
+        let id = &pp.platform.id;
+        let dir = crate::sessions::dir(&sessions.root, id);
+        if dir.exists() || sessions.credentials.contains_key(id) {
+            crate::sessions::ensure(&dir)?;
+            groups.push((subplan(vec![pp.clone()]), launch(Some(dir))));
+        } else {
+            shared.push(pp.clone());
+        }
+    }
+    if !shared.is_empty() {
+        groups.insert(0, (subplan(shared), launch(None)));
+    }
+    Ok(groups)
+}
+
+/// Reads (and for apply, changes) one group's platforms in one browser.
+/// Returns the findings and whether an interrupt stopped the changes; None
+/// when an interrupt came while reading (nothing was changed).
+async fn in_browser(
+    plan: &Plan,
+    source: &Source,
+    options: &AuditOptions,
+    mode: Mode,
+    hooks: &dyn Hooks,
+) -> Option<(Vec<Finding>, bool)> {
+    // Signal handlers go in before Chromium starts: a Ctrl-C that killed us
+    // between launch and audit would leave the browser running.
+    let mut interrupts = Interrupts::install();
+    // The launch itself is not raced against an interrupt: dropping it half
+    // way would leave Chromium's helpers running. A Ctrl-C meanwhile is kept
+    // by the handler and acted on right after, with a proper shutdown.
+    let browser = match Browser::open(source).await {
+        Ok(b) => b,
+        // Still a report: every setting says why it could not be read.
+        Err(e) => {
+            let message = format!("the browser is not available: {e:#}");
+            return Some((all_browser_items(plan, Status::Error, &message), false));
+        }
+    };
+    let done = |name: &str| hooks.platform_done(name, "read");
+    let outcome = tokio::select! {
+        findings = check(&browser, plan, options, &done) => Some(findings),
+        _ = interrupts.recv() => None,
+    };
+    let Some(mut findings) = outcome else {
+        browser.shutdown().await;
+        return None;
+    };
+    let mut interrupted = false;
+    if let Mode::Apply { dry_run, yes } = mode {
+        let drifted: Vec<&Finding> = findings.iter().filter(|f| f.status == Status::Drift).collect();
+        hooks.show_plan(&drifted, dry_run);
+        let go =
+            !drifted.is_empty() && !dry_run && (yes || tokio::task::block_in_place(|| hooks.approve(drifted.len())));
+        if go {
+            let work = drifted_work(plan, &findings);
+            let cancel = AtomicBool::new(false);
+            let done = |name: &str| hooks.platform_done(name, "changed");
+            let applying = apply::apply(&browser, work, options, &cancel, &done);
+            tokio::pin!(applying);
+            let changed = loop {
+                tokio::select! {
+                    changed = &mut applying => break changed,
+                    _ = interrupts.recv() => {
+                        if interrupted {
+                            // A second interrupt: stop now, whatever is in hand.
+                            hooks.warn("interrupted again: stopping now");
+                            break Vec::new();
+                        }
+                        // Finish the setting in hand, start no other.
+                        interrupted = true;
+                        cancel.store(true, Ordering::SeqCst);
+                        hooks.warn("interrupted: stopping after the setting being changed");
+                    }
+                }
+            };
+            for c in changed {
+                if let Some(slot) = findings
+                    .iter_mut()
+                    .find(|f| f.platform == c.platform && f.setting == c.setting)
+                {
+                    *slot = c;
+                }
+            }
+        } else if !drifted.is_empty() && !dry_run {
+            hooks.note("nothing was changed");
+        }
+    }
+    browser.shutdown().await;
+    Some((findings, interrupted))
+}
+
+/// The plan items whose findings drifted, grouped by platform.
+fn drifted_work<'a>(plan: &'a Plan, findings: &[Finding]) -> Vec<apply::Work<'a>> {
+    plan.platforms
+        .iter()
+        .map(|pp| {
+            let items: Vec<&PlanItem> = pp
+                .items
+                .iter()
+                .filter(|i| {
+                    findings
+                        .iter()
+                        .any(|f| f.status == Status::Drift && f.platform == pp.platform.id && f.setting == i.setting.id)
+                })
+                .collect();
+            (pp, items)
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM (cron, systemd), registered up front.
+struct Interrupts {
+    #[cfg(unix)]
+    signals: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn install() -> Interrupts {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let signals = [SignalKind::interrupt(), SignalKind::terminate()]
+                .into_iter()
+                .filter_map(|kind| signal(kind).ok())
+                .collect();
+            Interrupts { signals }
+        }
+        #[cfg(not(unix))]
+        {
+            Interrupts {}
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.signals.is_empty() {
+                return futures::future::pending().await;
+            }
+            let waits = self.signals.iter_mut().map(|s| Box::pin(s.recv()));
+            futures::future::select_all(waits).await;
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

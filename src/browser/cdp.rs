@@ -1,0 +1,126 @@
+//! The one path every CDP call of a tab takes: it gives up at once when the
+//! browser is gone, and after a deadline when the page does not answer (a
+//! page blocked by a native dialog stops answering some commands). Nothing
+//! privaudit asks Chromium can hang a run.
+
+use std::time::Duration;
+
+use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
+use chromiumoxide::types::Command;
+use chromiumoxide::Page;
+
+/// Why a CDP call did not give an answer.
+#[derive(Debug, thiserror::Error)]
+pub enum CdpError {
+    /// The connection to Chromium broke (crash, kill, pool dropped us).
+    #[error("the connection to the browser was lost")]
+    Gone,
+    /// No answer within the deadline.
+    #[error("the browser did not answer {method} within {secs} s")]
+    Timeout { method: String, secs: u64 },
+    /// Chromium answered with an error (a node that is gone, a page that
+    /// refused the call).
+    #[error("{method}: {message}")]
+    Refused { method: String, message: String },
+}
+
+impl CdpError {
+    /// The node a call was about was replaced or removed from the page
+    /// (a re-render): locate it again and retry.
+    pub fn is_detached(&self) -> bool {
+        matches!(self, CdpError::Refused { message, .. }
+            if ["detached", "No node with given id", "Could not find node", "Cannot find context", "No node found", "Node is not an Element", "does not belong to the document"]
+                .iter()
+                .any(|m| message.contains(m)))
+    }
+}
+
+/// A tab's CDP session with its deadline and the browser's "gone" flag.
+#[derive(Clone)]
+pub struct Cdp {
+    pub(super) page: Page,
+    gone: tokio::sync::watch::Receiver<bool>,
+    /// The longest any single call may take.
+    pub(super) timeout: Duration,
+}
+
+impl Cdp {
+    pub fn new(page: Page, gone: tokio::sync::watch::Receiver<bool>, timeout: Duration) -> Cdp {
+        Cdp { page, gone, timeout }
+    }
+
+    /// Sends one command and waits for its answer, at most `self.timeout`.
+    pub async fn call<C: Command>(&self, command: C) -> Result<C::Response, CdpError> {
+        self.call_within(command, self.timeout).await
+    }
+
+    /// Like [`Cdp::call`] with a shorter deadline (probes that may be
+    /// skipped).
+    pub async fn call_within<C: Command>(&self, command: C, limit: Duration) -> Result<C::Response, CdpError> {
+        let method = command.identifier().to_string();
+        let mut gone = self.gone.clone();
+        if *gone.borrow() {
+            return Err(CdpError::Gone);
+        }
+        let limit = limit.min(self.timeout);
+        let started = std::time::Instant::now();
+        let work = tokio::time::timeout(limit, self.page.execute(command));
+        let answer = tokio::select! {
+            answer = work => match answer {
+                Ok(Ok(response)) => Ok(response.result),
+                Ok(Err(e)) => Err(refused(&method, e)),
+                Err(_) => Err(CdpError::Timeout { method: method.clone(), secs: limit.as_secs().max(1) }),
+            },
+            _ = gone.wait_for(|g| *g) => Err(CdpError::Gone),
+        };
+        let took = started.elapsed();
+        if took > std::time::Duration::from_secs(2) || answer.is_err() {
+            tracing::debug!(
+                method,
+                ms = took.as_millis() as u64,
+                ok = answer.is_ok(),
+                "slow or failed CDP call"
+            );
+        }
+        answer
+    }
+
+    /// Whether the browser is gone.
+    pub fn is_gone(&self) -> bool {
+        *self.gone.borrow()
+    }
+
+    /// Waits until the browser is gone (for `select!` against long waits).
+    pub async fn gone(&self) {
+        let mut gone = self.gone.clone();
+        let _ = gone.wait_for(|g| *g).await;
+    }
+
+    pub fn page(&self) -> &Page {
+        &self.page
+    }
+}
+
+fn refused(method: &str, e: chromiumoxide::error::CdpError) -> CdpError {
+    use chromiumoxide::error::CdpError as E;
+    match e {
+        E::Ws(_) | E::ChannelSendError(_) | E::NoResponse => CdpError::Gone,
+        E::Timeout => CdpError::Timeout {
+            method: method.to_string(),
+            secs: 0,
+        },
+        E::Chrome(err) => CdpError::Refused {
+            method: method.to_string(),
+            message: err.message,
+        },
+        other => CdpError::Refused {
+            method: method.to_string(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// A DOM node by its backend id, as CDP wants it.
+pub fn node(backend_id: i64) -> BackendNodeId {
+    BackendNodeId::new(backend_id)
+}

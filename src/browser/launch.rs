@@ -1,0 +1,376 @@
+//! Starting, connecting to and shutting down Chromium.
+//!
+//! privaudit starts Chromium itself, in a process group of its own
+//! (`process-wrap`), with a command line it builds and tests
+//! ([`chromium_args`]), reads the DevTools address Chromium prints, and then
+//! speaks CDP to it through chromiumoxide. Owning the process means a
+//! shutdown ends every helper Chromium started (zygote, renderers, GPU and
+//! network services) with one `killpg`, instead of hunting them down by
+//! command line. A remote browser (`--browser-ws`) is only connected to,
+//! never closed: it is not privaudit's.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, Context};
+use chromiumoxide::handler::viewport::Viewport;
+use futures::StreamExt;
+use process_wrap::tokio::{KillOnDrop, ProcessGroup, TokioChildWrapper, TokioCommandWrap};
+use tokio::io::AsyncBufReadExt;
+use tokio::task::JoinHandle;
+
+/// How long Chromium may take to start and print its DevTools address.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// The window privaudit lays pages out in (and screenshots).
+const WINDOW: (u32, u32) = (1280, 900);
+
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    pub executable: PathBuf,
+    pub headed: bool,
+    /// A Chromium profile directory to reuse (a signed-in session); a fresh
+    /// private temporary one otherwise.
+    pub user_data_dir: Option<PathBuf>,
+    pub timeout: Duration,
+}
+
+/// Where the browser comes from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Start a local Chromium.
+    Launch(LaunchOptions),
+    /// Use an existing CDP endpoint (`ws://…/devtools/browser/…`, or an
+    /// `http://host:port` that answers `/json/version`): a browser pool or a
+    /// Chromium started elsewhere with `--remote-debugging-port`.
+    Remote { url: String, timeout: Duration },
+}
+
+/// The Chromium command line, without the executable. Flags are written
+/// out whole here (chromiumoxide's own builder prefixes `--` again, which
+/// once made Chromium ignore every flag we passed).
+pub fn chromium_args(profile_dir: &Path, headed: bool, root: bool) -> Vec<String> {
+    let mut args: Vec<String> = [
+        // Quiet, deterministic start: no first-run UI, no updates, no sync,
+        // no background traffic (only the platform's own pages are loaded).
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-domain-reliability",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--disable-breakpad",
+        "--disable-client-side-phishing-detection",
+        "--disable-hang-monitor",
+        "--disable-popup-blocking",
+        "--disable-prompt-on-repost",
+        "--metrics-recording-only",
+        "--no-default-browser-check",
+        "--no-first-run",
+        "--password-store=basic",
+        "--use-mock-keychain",
+        // Timers and rendering at full speed even when a tab is not in front:
+        // several platforms are audited in parallel tabs.
+        "--disable-background-timer-throttling",
+        "--disable-backgrounding-occluded-windows",
+        "--disable-renderer-backgrounding",
+        "--disable-ipc-flooding-protection",
+        // Headless servers have no GPU; QUIC is refused by many networks.
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-dev-shm-usage",
+        "--disable-features=Translate,MediaRouter,OptimizationHints",
+        "--force-color-profile=srgb",
+        "--hide-scrollbars",
+        "--mute-audio",
+        "--lang=en-US",
+        "--remote-debugging-port=0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+    args.push(format!("--user-data-dir={}", profile_dir.display()));
+    if !headed {
+        args.push("--headless=new".into());
+    }
+    if root {
+        // Chromium refuses to start its sandbox as root (containers, CI).
+        args.push("--no-sandbox".into());
+    }
+    args.push("about:blank".into());
+    args
+}
+
+/// A connection to Chromium: CDP client, the task that drives it, and
+/// (for a browser we started) the process group to end.
+pub struct Browser {
+    pub(super) inner: chromiumoxide::Browser,
+    handler: JoinHandle<()>,
+    process: Option<Launched>,
+    pub(super) timeout: Duration,
+    /// Turns true when the connection to Chromium is lost.
+    pub(super) gone: tokio::sync::watch::Receiver<bool>,
+}
+
+/// A Chromium privaudit started.
+struct Launched {
+    child: Box<dyn TokioChildWrapper>,
+    /// Deleted when the browser is gone.
+    _scratch_profile: Option<tempfile::TempDir>,
+    stderr: JoinHandle<()>,
+}
+
+impl Browser {
+    pub async fn open(source: &Source) -> anyhow::Result<Browser> {
+        match source {
+            Source::Launch(options) => Browser::launch(options).await,
+            Source::Remote { url, timeout } => {
+                let (inner, handler, gone) = connect(url, *timeout).await?;
+                Ok(Browser {
+                    inner,
+                    handler,
+                    process: None,
+                    timeout: *timeout,
+                    gone,
+                })
+            }
+        }
+    }
+
+    async fn launch(options: &LaunchOptions) -> anyhow::Result<Browser> {
+        let scratch = match &options.user_data_dir {
+            Some(_) => None,
+            None => Some(
+                tempfile::Builder::new()
+                    .prefix("privaudit-chromium-")
+                    .tempdir()
+                    .context("cannot create a temporary browser profile directory")?,
+            ),
+        };
+        let profile_dir = options
+            .user_data_dir
+            .clone()
+            .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
+            .ok_or_else(|| anyhow!("no browser profile directory"))?;
+        let args = chromium_args(&profile_dir, options.headed, running_as_root());
+        let mut command = TokioCommandWrap::with_new(&options.executable, |c| {
+            c.args(&args)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+        });
+        command.wrap(ProcessGroup::leader()).wrap(KillOnDrop);
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("could not start {}", options.executable.display()))?;
+        let stderr = child
+            .stderr()
+            .take()
+            .ok_or_else(|| anyhow!("Chromium's error output is not connected"))?;
+        let (address, stderr) = match devtools_address(stderr).await {
+            Ok(found) => found,
+            Err(e) => {
+                end_group(&mut child).await;
+                return Err(e.context(format!("{} did not start", options.executable.display())));
+            }
+        };
+        let (inner, handler, gone) = match connect(&address, options.timeout).await {
+            Ok(connected) => connected,
+            Err(e) => {
+                end_group(&mut child).await;
+                return Err(e);
+            }
+        };
+        Ok(Browser {
+            inner,
+            handler,
+            process: Some(Launched {
+                child,
+                _scratch_profile: scratch,
+                stderr,
+            }),
+            timeout: options.timeout,
+            gone,
+        })
+    }
+
+    /// The process id of a Chromium privaudit started.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().and_then(|p| p.child.id())
+    }
+
+    /// Closes Chromium and waits for every process of it to end, so none
+    /// outlives the run. Bounded: at most a few seconds whatever state the
+    /// browser is in. A remote browser is left running (its tabs are closed).
+    pub async fn shutdown(mut self) {
+        let Some(mut launched) = self.process.take() else {
+            self.handler.abort();
+            return;
+        };
+        // A graceful close lets Chromium write the session's cookies to
+        // the profile; then the group goes, stragglers included.
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.close()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), Box::into_pin(launched.child.wait())).await;
+        end_group(&mut launched.child).await;
+        launched.stderr.abort();
+        self.handler.abort();
+    }
+}
+
+/// Kills what is left of Chromium's process group and waits (bounded) until
+/// the kernel has removed every member of it.
+async fn end_group(child: &mut Box<dyn TokioChildWrapper>) {
+    let group = child.id().and_then(|id| i32::try_from(id).ok());
+    let _ = child.start_kill();
+    let _ = tokio::time::timeout(Duration::from_secs(2), Box::into_pin(child.wait())).await;
+    let Some(group) = group else { return };
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    // Signal 0 delivers nothing: it only asks whether any member is left.
+    while group_alive(group) && std::time::Instant::now() < deadline {
+        let _ = child.start_kill();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[cfg(unix)]
+fn group_alive(group: i32) -> bool {
+    nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), None).is_ok()
+}
+
+#[cfg(not(unix))]
+fn group_alive(_group: i32) -> bool {
+    false
+}
+
+/// Reads Chromium's stderr until it prints its DevTools address; then keeps
+/// draining it (a full pipe would block Chromium) into the debug log.
+async fn devtools_address(stderr: tokio::process::ChildStderr) -> anyhow::Result<(String, JoinHandle<()>)> {
+    let mut lines = tokio::io::BufReader::new(stderr).lines();
+    let mut last = Vec::new();
+    let found = tokio::time::timeout(LAUNCH_TIMEOUT, async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(address) = line.trim().strip_prefix("DevTools listening on ") {
+                return Some(address.to_string());
+            }
+            if last.len() == 6 {
+                last.remove(0);
+            }
+            last.push(line);
+        }
+        None
+    })
+    .await;
+    let address = match found {
+        Ok(Some(address)) => address,
+        Ok(None) => {
+            let said: Vec<&String> = last.iter().filter(|l| !l.contains("dbus")).collect();
+            return Err(anyhow!(
+                "it exited before accepting a connection{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", said.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" / "))
+                }
+            ));
+        }
+        Err(_) => return Err(anyhow!("no DevTools address within {} s", LAUNCH_TIMEOUT.as_secs())),
+    };
+    let drain = tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            tracing::trace!(target: "privaudit::chromium", "{line}");
+        }
+    });
+    Ok((address, drain))
+}
+
+async fn connect(
+    url: &str,
+    timeout: Duration,
+) -> anyhow::Result<(
+    chromiumoxide::Browser,
+    JoinHandle<()>,
+    tokio::sync::watch::Receiver<bool>,
+)> {
+    let config = chromiumoxide::handler::HandlerConfig {
+        // A certificate error on a platform's page is an attack or a broken
+        // site, never something to click through.
+        ignore_https_errors: false,
+        request_timeout: timeout,
+        viewport: Some(Viewport {
+            width: WINDOW.0,
+            height: WINDOW.1,
+            ..Viewport::default()
+        }),
+        ..Default::default()
+    };
+    let connecting = chromiumoxide::Browser::connect_with_config(url, config);
+    let (inner, events) = tokio::time::timeout(Duration::from_secs(30), connecting)
+        .await
+        .map_err(|_| anyhow!("no answer from the browser at {url} within 30 s"))?
+        .with_context(|| format!("could not connect to the browser at {url}"))?;
+    let (handler, gone) = drive(events);
+    Ok((inner, handler, gone))
+}
+
+/// Polls the CDP handler (nothing happens over CDP otherwise). When the
+/// connection breaks (Chromium crashed, was killed, or the pool dropped us),
+/// pending commands would wait for their timeout: the returned flag tells
+/// every tab at once.
+fn drive(mut events: chromiumoxide::Handler) -> (JoinHandle<()>, tokio::sync::watch::Receiver<bool>) {
+    let (gone_tx, gone) = tokio::sync::watch::channel(false);
+    let handler = tokio::spawn(async move {
+        while let Some(event) = events.next().await {
+            match event {
+                Err(chromiumoxide::error::CdpError::InvalidMessage(..)) | Ok(()) => {}
+                Err(e) => {
+                    tracing::warn!("lost the connection to the browser: {e}");
+                    break;
+                }
+            }
+        }
+        let _ = gone_tx.send(true);
+    });
+    (handler, gone)
+}
+
+fn running_as_root() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_flag_has_exactly_two_dashes() {
+        let args = chromium_args(Path::new("/tmp/p"), false, true);
+        for a in args.iter().filter(|a| a.starts_with('-')) {
+            assert!(a.starts_with("--") && !a.starts_with("---"), "{a}");
+        }
+        for wanted in [
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--headless=new",
+            "--no-sandbox",
+        ] {
+            assert!(args.iter().any(|a| a == wanted), "{wanted} missing from {args:?}");
+        }
+        assert!(args.contains(&"--user-data-dir=/tmp/p".to_string()));
+    }
+
+    #[test]
+    fn headed_and_unprivileged_runs_keep_the_window_and_the_sandbox() {
+        let args = chromium_args(Path::new("/tmp/p"), true, false);
+        assert!(!args.iter().any(|a| a.starts_with("--headless")));
+        assert!(!args.iter().any(|a| a == "--no-sandbox"));
+    }
+}

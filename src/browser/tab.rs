@@ -1,0 +1,271 @@
+//! A tab and its navigation. A tab belongs to one platform: its domain
+//! guard, dialog answerer and network watch are installed before the first
+//! page loads.
+//!
+//! Navigation waits for the new document to be parsed (DOMContentLoaded),
+//! never for `load`: a settings page whose vendor script never finishes is
+//! still readable once its controls are there. Moving to a URL that differs
+//! only in the fragment is a same-document navigation and needs no load.
+//! (Navigation is started from the page, not with CDP's `Page.navigate`:
+//! chromiumoxide holds that command's answer until the `load` event.)
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chromiumoxide::cdp::browser_protocol::accessibility::EnableParams as AxEnable;
+use chromiumoxide::cdp::browser_protocol::page::GetFrameTreeParams;
+use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
+use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
+
+use super::cdp::{Cdp, CdpError};
+use super::dialogs::{Dialog, Dialogs};
+use super::guard::{self, Allowed, Violation};
+use super::launch::Browser;
+use super::network::InFlight;
+
+/// How often a wait re-checks its condition. This is the polling interval
+/// of condition waits, never a fixed delay.
+pub const POLL: Duration = Duration::from_millis(100);
+
+/// Why a page could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum NavError {
+    #[error("navigation to {0} was blocked: it is outside the platform's declared domains")]
+    OutsideDomains(String),
+    #[error("{url} answered HTTP {status}")]
+    Http { url: String, status: u16 },
+    #[error("{url} did not load within {secs} s")]
+    Timeout { url: String, secs: u64 },
+    #[error("{url} could not be loaded ({reason})")]
+    Failed { url: String, reason: String },
+    #[error("the connection to the browser was lost")]
+    Gone,
+}
+
+pub struct Tab {
+    pub(super) cdp: Cdp,
+    violation: Violation,
+    pub(super) in_flight: InFlight,
+    pub(super) dialogs: Dialogs,
+    pub(super) timeout: Duration,
+}
+
+impl Browser {
+    /// A new tab that may only load what `allowed` allows.
+    pub async fn open_tab(&self, allowed: Allowed) -> anyhow::Result<Tab> {
+        // Each platform's tab in a window of its own: a background tab gets
+        // no frames, and Chromium then answers accessibility queries late
+        // or never (seen: 30 s for a queryAXTree in the second of two tabs).
+        let target = CreateTargetParams::builder()
+            .url("about:blank")
+            .new_window(true)
+            .background(false)
+            .build()
+            .map_err(|e| anyhow::anyhow!("could not describe a new tab: {e}"))?;
+        let page = tokio::time::timeout(self.timeout, self.inner.new_page(target))
+            .await
+            .map_err(|_| anyhow::anyhow!("the browser did not open a tab within {} s", self.timeout.as_secs()))?
+            .context("could not open a browser tab")?;
+        let cdp = Cdp::new(page, self.gone.clone(), self.timeout);
+        let main_frame = cdp
+            .call(GetFrameTreeParams::default())
+            .await
+            .ok()
+            .map(|tree| tree.frame_tree.frame.id.clone());
+        let in_flight = InFlight::track(cdp.page())
+            .await
+            .context("could not watch network activity")?;
+        let violation = guard::install(cdp.page(), allowed, main_frame, in_flight.clone())
+            .await
+            .context("could not install the domain guard")?;
+        let dialogs = Dialogs::install(&cdp).await.context("could not watch for dialogs")?;
+        cdp.call(AxEnable::default())
+            .await
+            .context("could not enable accessibility")?;
+        Ok(Tab {
+            cdp,
+            violation,
+            in_flight,
+            dialogs,
+            timeout: self.timeout,
+        })
+    }
+}
+
+impl Tab {
+    pub fn cdp(&self) -> &Cdp {
+        &self.cdp
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Loads `url` and returns the URL the tab ended on (after redirects),
+    /// once the new document is parsed.
+    pub async fn goto(&self, url: &str) -> Result<String, NavError> {
+        let deadline = Instant::now() + self.timeout;
+        let current = self.current_url().await.unwrap_or_default();
+        if same_document(&current, url) {
+            // Only the fragment differs: no new document will come.
+            self.evaluate(&format!("location.href = {};", js_string(url)))
+                .await
+                .map_err(|e| NavError::Failed {
+                    url: url.into(),
+                    reason: e.to_string(),
+                })?;
+            return Ok(self.current_url().await.unwrap_or_else(|| url.to_string()));
+        }
+        let _ = self.in_flight.take_document_error();
+        // The old document carries a mark; the new one will not.
+        let _ = self.evaluate("window.__privauditOldDocument = true;").await;
+        self.evaluate(&format!("location.assign({});", js_string(url)))
+            .await
+            .map_err(|e| match e {
+                CdpError::Gone => NavError::Gone,
+                other => NavError::Failed {
+                    url: url.into(),
+                    reason: other.to_string(),
+                },
+            })?;
+        const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? [location.href, ((performance.getEntriesByType('navigation')[0] || {}).responseStatus) || 0] : null)()";
+        let (landed, status) = loop {
+            match self.evaluate(NEW_DOCUMENT).await {
+                Ok(serde_json::Value::Array(parts)) => {
+                    let landed = parts.first().and_then(|v| v.as_str()).unwrap_or(url).to_string();
+                    let status = parts.get(1).and_then(|v| v.as_u64()).unwrap_or(0) as u16;
+                    break (landed, status);
+                }
+                Err(CdpError::Gone) => return Err(NavError::Gone),
+                // Between documents the page may not answer: try again.
+                Ok(_) | Err(_) => {}
+            }
+            if let Some(blocked) = self.violation() {
+                return Err(NavError::OutsideDomains(blocked));
+            }
+            if Instant::now() >= deadline {
+                return Err(NavError::Timeout {
+                    url: url.into(),
+                    secs: self.timeout.as_secs(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        if let Some(blocked) = self.violation() {
+            return Err(NavError::OutsideDomains(blocked));
+        }
+        // Chromium shows its own error page for refused connections.
+        if landed.starts_with("chrome-error://") {
+            let reason = self
+                .in_flight
+                .take_document_error()
+                .unwrap_or_else(|| "no answer from the server".into());
+            return Err(NavError::Failed {
+                url: url.into(),
+                reason,
+            });
+        }
+        if status >= 400 {
+            return Err(NavError::Http {
+                url: url.into(),
+                status,
+            });
+        }
+        Ok(landed)
+    }
+
+    /// Evaluates one of privaudit's own fixed expressions (never rule code:
+    /// rules are data) and returns its JSON value.
+    pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, CdpError> {
+        let params = EvaluateParams::builder()
+            .expression(expression)
+            .return_by_value(true)
+            .await_promise(true)
+            .build()
+            .map_err(|e| CdpError::Refused {
+                method: "Runtime.evaluate".into(),
+                message: e,
+            })?;
+        let answer = self.cdp.call(params).await?;
+        if let Some(exception) = answer.exception_details {
+            return Err(CdpError::Refused {
+                method: "Runtime.evaluate".into(),
+                message: exception.text,
+            });
+        }
+        Ok(answer.result.value.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// The first URL the guard refused in the top frame, if any.
+    pub fn violation(&self) -> Option<String> {
+        self.violation.lock().ok().and_then(|v| v.clone())
+    }
+
+    /// The URL the tab shows now (after any client-side route change).
+    pub async fn current_url(&self) -> Option<String> {
+        self.evaluate("location.href")
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+    }
+
+    /// Is the page quiet enough to trust what it shows: no document, XHR or
+    /// fetch of the page pending, and none for `window`?
+    pub fn network_quiet(&self, window: Duration) -> bool {
+        self.in_flight.quiet(window)
+    }
+
+    /// The native dialogs the page showed since the last call.
+    pub fn take_dialogs(&self) -> Vec<Dialog> {
+        self.dialogs.take()
+    }
+
+    /// The next `confirm()` the page shows is accepted (a rule step said so).
+    pub fn accept_next_dialog(&self) {
+        self.dialogs.accept_next();
+    }
+
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.cdp.page().clone().close()).await;
+    }
+}
+
+/// Do two URLs name the same document (they differ at most in the fragment)?
+pub fn same_document(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(mut a), Ok(mut b)) => {
+            let fragment = b.fragment().is_some();
+            a.set_fragment(None);
+            b.set_fragment(None);
+            fragment && a == b
+        }
+        _ => false,
+    }
+}
+
+/// A string as a JavaScript literal.
+pub fn js_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_fragment_change_is_the_same_document() {
+        assert!(same_document("https://x.com/settings", "https://x.com/settings#ads"));
+        assert!(same_document("https://x.com/settings#a", "https://x.com/settings#b"));
+        assert!(
+            !same_document("https://x.com/settings#a", "https://x.com/settings"),
+            "a reload"
+        );
+        assert!(!same_document("https://x.com/settings", "https://x.com/privacy#ads"));
+        assert!(!same_document("https://x.com/s?a=1", "https://x.com/s?a=2#x"));
+    }
+
+    #[test]
+    fn strings_are_quoted_for_javascript() {
+        assert_eq!(js_string("a'b\"c</script>"), "\"a'b\\\"c</script>\"");
+    }
+}

@@ -1,0 +1,392 @@
+//! The command line as clap types. Nothing here does work: commands
+//! receive these values through `commands::*`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::Exit;
+use crate::output::{ColorWhen, Format};
+use crate::profile::Preset;
+
+/// Audit and fix your privacy settings (AI training, ad personalisation,
+/// third-party sharing) across online platforms, in a real headless Chromium.
+#[derive(Debug, Parser)]
+#[command(name = "privaudit", version, after_help = Exit::help_text(), max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration directory (profile.toml, rules/)
+    #[arg(long, global = true, env = "PRIVAUDIT_CONFIG", value_name = "DIR")]
+    pub config: Option<PathBuf>,
+    /// Extra or overriding rule files: a directory of *.toml or one file (repeatable)
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Chromium or Chrome binary to drive
+    #[arg(long, global = true, env = "PRIVAUDIT_BROWSER", value_name = "PATH")]
+    pub browser: Option<PathBuf>,
+    /// Use an existing browser over CDP instead of starting Chromium: a pool
+    /// (browserless, Selenium Grid 4) or `chromium --remote-debugging-port`
+    /// (ws://HOST:PORT/devtools/browser/ID, or http://HOST:PORT)
+    #[arg(long, global = true, env = "PRIVAUDIT_BROWSER_WS", value_name = "URL")]
+    pub browser_ws: Option<String>,
+    /// Show the browser window instead of running headless
+    #[arg(long, global = true, env = "PRIVAUDIT_HEADED")]
+    pub headed: bool,
+    /// Platforms audited at once, each in its own tab [default: cores, at most 4]
+    #[arg(long, short = 'j', global = true, env = "PRIVAUDIT_JOBS", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds to wait for a page or a control before giving up
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_TIMEOUT",
+        value_name = "S",
+        default_value_t = 30
+    )]
+    pub timeout: u64,
+    /// More log output on stderr (-v, -vv)
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr; no progress
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// When to use colour (NO_COLOR, CLICOLOR_FORCE and TERM=dumb are honoured in `auto`)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Same as --color never
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Data directory (history, sessions) [default: the platform's data dir]
+    #[arg(long, global = true, env = "PRIVAUDIT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Seconds to wait for another privaudit run to finish before giving up
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_LOCK_WAIT",
+        value_name = "S",
+        default_value_t = 10
+    )]
+    pub lock_wait: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read every setting and compare it with your profile
+    Check(CheckArgs),
+    /// Change drifted settings to the profile's values, then re-read each to prove it
+    Apply(ApplyArgs),
+    /// Run a check against the built-in replica sites: no accounts needed
+    Demo(DemoArgs),
+    /// List, lint and show rule files
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Create or show your profile (the values you want)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Sign in to a platform once; the session is kept for check and apply
+    Login(LoginArgs),
+    /// Credentials for unattended sign-in, in the OS keyring
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// The documented defaults of every platform, by category, with sources
+    Defaults(DefaultsArgs),
+    /// The recorded runs: a timeline per setting
+    History(HistoryArgs),
+    /// Watch the platforms' privacy policies for changes
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout
+    Man,
+    /// Print the JSON Schema of a JSON output
+    Schema {
+        #[arg(value_enum)]
+        output: SchemaName,
+    },
+}
+
+/// The JSON outputs with a published schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// `check`/`apply --format json` (one run); `demo` prints an array of them
+    Run,
+    /// `defaults --format json`
+    Defaults,
+    /// `history --format json`
+    History,
+    /// `rules list --format json`
+    RulesList,
+    /// `rules test --format json`
+    RulesTest,
+    /// `rules lint --format json`
+    Lint,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub platform: String,
+    /// Import a cookies.txt (Netscape) or JSON cookie export instead of
+    /// opening a window (for servers without a display)
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// Sign in with the stored credentials, without a window
+    #[arg(long)]
+    pub headless: bool,
+    /// Seconds to wait for you to finish signing in
+    #[arg(long, value_name = "S", default_value_t = 300)]
+    pub wait: u64,
+    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
+    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+    pub base_urls: Vec<(String, String)>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Store the username, password and (optionally) TOTP secret for PLATFORM;
+    /// asks on the terminal, or reads them from stdin with --stdin
+    Set {
+        platform: String,
+        #[arg(long)]
+        username: String,
+        /// Read the password (first line) and the TOTP secret (optional second
+        /// line) from stdin instead of asking
+        #[arg(long)]
+        stdin: bool,
+        /// Also ask for the base32 TOTP secret of the account's authenticator
+        #[arg(long)]
+        totp: bool,
+    },
+    /// What is stored for PLATFORM (never the secrets themselves)
+    Show { platform: String },
+    /// Remove PLATFORM's stored credentials
+    Rm { platform: String },
+}
+
+#[derive(Debug, Args)]
+pub struct DefaultsArgs {
+    #[arg(long, short = 'f', value_enum, default_value_t = DefaultsFormat::Table)]
+    pub format: DefaultsFormat,
+    /// Write to FILE instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DefaultsFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this platform
+    pub platform: Option<String>,
+    /// Only runs from this day on (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Fetch the policy pages, store new versions, print what changed as a diff
+    Check {
+        /// Platforms whose policies to fetch (default: all)
+        #[arg(value_name = "PLATFORM")]
+        platforms: Vec<String>,
+        /// Fetch this URL instead of PLATFORM's policy pages (repeatable)
+        #[arg(long = "policy-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+        policy_urls: Vec<(String, String)>,
+        #[command(flatten)]
+        notify: NotifyArgs,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date like 2026-11-24"))
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table, env = "PRIVAUDIT_FORMAT")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Platforms to audit (default: the profile's list, else every platform)
+    #[arg(value_name = "PLATFORM")]
+    pub platforms: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Use this profile file instead of <config>/profile.toml
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// A Chromium user-data directory that is signed in to your platforms
+    #[arg(long, env = "PRIVAUDIT_BROWSER_PROFILE", value_name = "DIR")]
+    pub browser_profile: Option<PathBuf>,
+    /// Save a screenshot and a JSON record of each setting read (apply: before
+    /// and after) in a new private subdirectory of DIR
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// With --evidence: blur what shows your account's name in screenshots
+    /// (as each rule declares it) and drop query strings from records
+    #[arg(long, requires = "evidence")]
+    pub redact: bool,
+    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror);
+    /// navigation is then allowed to exactly that origin (repeatable)
+    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
+    pub base_urls: Vec<(String, String)>,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+    /// Do not record this run in the history
+    #[arg(long)]
+    pub no_history: bool,
+    /// Also fetch the platforms' policy pages and report what changed
+    #[arg(long)]
+    pub with_policy: bool,
+}
+
+/// Where to send an alert when something changed since the last run.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NotifyArgs {
+    /// Send an alert to this webhook (repeatable): generic JSON, or Slack,
+    /// Discord and ntfy recognised by host; prefix `slack:`, `discord:`,
+    /// `ntfy:` or `json:` to choose
+    #[arg(long = "notify", value_name = "URL", env = "PRIVAUDIT_NOTIFY", value_delimiter = ' ')]
+    pub urls: Vec<String>,
+    /// Run this shell command with the alert on stdin (e.g. "mail -s privaudit me")
+    #[arg(long, value_name = "CMD", env = "PRIVAUDIT_NOTIFY_CMD")]
+    pub notify_cmd: Option<String>,
+    /// Alert after every run, not only when something changed
+    #[arg(long)]
+    pub notify_always: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Print the changes that would be made, and make none
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply without asking (needed when there is no terminal, e.g. cron)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Keep the replica server running and print its URLs instead of checking
+    #[arg(long)]
+    pub serve: bool,
+    /// Port for the replica server (default: any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Platforms, settings, categories and when each rule was verified
+    List {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Check rule files for mistakes (default: every rule in use)
+    Lint {
+        /// Rule files or directories to lint
+        files: Vec<PathBuf>,
+        #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Exit 2 on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Every setting of one platform, with locations and sources
+    Show { platform: String },
+    /// Run each rule against its replica in Chromium: signed-in probe,
+    /// locate, read, apply, re-read, signed-out session
+    Test {
+        /// Platforms to test (default: every platform in use)
+        #[arg(value_name = "PLATFORM")]
+        platforms: Vec<String>,
+        /// Serve replicas from this folder instead of the built-in ones
+        /// (e.g. rules/replicas while writing a new one)
+        #[arg(long, value_name = "DIR")]
+        replicas: Option<PathBuf>,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Write a profile file to start from
+    Init {
+        #[arg(long, value_enum, default_value_t = Preset::Strict)]
+        preset: Preset,
+        /// Replace an existing profile
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show the effective profile and where it comes from
+    Show,
+}
+
+fn parse_base_url(s: &str) -> Result<(String, String), String> {
+    let (platform, url) = s.split_once('=').ok_or("expected PLATFORM=URL")?;
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("`{url}` is not an http(s) URL"));
+    }
+    Ok((platform.to_string(), url.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn base_url_needs_platform_and_http_url() {
+        assert!(parse_base_url("x=http://127.0.0.1:1/x").is_ok());
+        assert!(parse_base_url("x").is_err());
+        assert!(parse_base_url("x=file:///etc").is_err());
+    }
+}

@@ -1,0 +1,287 @@
+//! Semantic checks on a parsed rule file. Every problem is collected (not just
+//! the first), each with a stable code, a position and a hint.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+mod locator;
+mod values;
+
+use locator::{check_locator, check_private_value, check_step, LocatorUse};
+pub use values::STALE_AFTER_DAYS;
+use values::{check_https_url, check_id, check_page, check_relative_path, check_verified, host_of};
+
+use super::model::RuleFile;
+use super::roles;
+use crate::diag::{Diagnostic, LintCode};
+
+/// Facts a rule may flag as unconfirmed with `unverified = [...]`.
+pub const FACTS: &[&str] = &[
+    "label",
+    "page",
+    "control",
+    "private_value",
+    "default",
+    "since",
+    "manual",
+    "apply",
+];
+
+pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let platform = &rule.platform;
+    let domains: Vec<String> = platform.domains.get_ref().iter().map(|d| d.get_ref().clone()).collect();
+
+    check_id(file, &platform.id, "platform", &mut out);
+    let stem = std::path::Path::new(file_name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    if !stem.is_empty() && stem != platform.id.get_ref() {
+        out.push(
+            Diagnostic::warning(
+                LintCode::FileNameMismatch,
+                file,
+                platform.id.span(),
+                format!(
+                    "platform id `{}` differs from the file name `{stem}`",
+                    platform.id.get_ref()
+                ),
+            )
+            .help(format!(
+                "name the file `{}.toml` so people find it",
+                platform.id.get_ref()
+            )),
+        );
+    }
+
+    if domains.is_empty() {
+        out.push(
+            Diagnostic::error(LintCode::NoDomains, file, platform.domains.span(), "`domains` is empty")
+                .help("list every host the platform's settings pages use, e.g. [\"www.linkedin.com\"]"),
+        );
+    }
+    for d in platform.domains.get_ref() {
+        let value = d.get_ref();
+        if value.is_empty() || value.contains('/') || value.contains(':') || value.contains(' ') {
+            out.push(
+                Diagnostic::error(
+                    LintCode::BadDomain,
+                    file,
+                    d.span(),
+                    format!("`{value}` is not a host name"),
+                )
+                .help("write bare host names such as \"www.x.com\", or \"*.x.com\" for sub-domains"),
+            );
+        }
+    }
+
+    check_https_url(file, &platform.base_url, "base_url", &mut out);
+    if let Some(host) = host_of(platform.base_url.get_ref()) {
+        if !domains.is_empty() && !super::host_allowed(&domains, &host) {
+            out.push(
+                Diagnostic::error(
+                    LintCode::BaseUrlOutsideDomains,
+                    file,
+                    platform.base_url.span(),
+                    format!("base_url host `{host}` is not one of the declared domains"),
+                )
+                .help(format!("add \"{host}\" to `domains`, or fix the base_url")),
+            );
+        }
+    }
+    for url in &platform.policy_urls {
+        check_https_url(file, url, "policy URL", &mut out);
+    }
+    check_verified(file, &platform.verified, today, &mut out);
+    for kind in &platform.allow_resources {
+        if !["image", "media", "font"].contains(&kind.get_ref().as_str()) {
+            out.push(
+                Diagnostic::error(
+                    LintCode::InvalidValue,
+                    file,
+                    kind.span(),
+                    format!("`{}` is not a resource kind privaudit blocks", kind.get_ref()),
+                )
+                .help("use \"image\", \"media\" or \"font\""),
+            );
+        }
+    }
+    for selector in &platform.redact {
+        if selector.get_ref().trim().is_empty() {
+            out.push(
+                Diagnostic::error(
+                    LintCode::EmptyLocator,
+                    file,
+                    selector.span(),
+                    "an empty `redact` selector hides nothing",
+                )
+                .help("give the CSS selector of the element that shows the account's name"),
+            );
+        }
+    }
+
+    if let Some(login) = &rule.login {
+        check_relative_path(file, &login.url, "login url", &mut out);
+        if let Some(probe) = &login.signed_in {
+            check_locator(file, probe, LocatorUse::Probe, &mut out);
+        }
+        let form = [
+            &login.username,
+            &login.password,
+            &login.submit,
+            &login.next,
+            &login.totp,
+        ];
+        for field in form.into_iter().flatten() {
+            check_locator(file, field, LocatorUse::Open, &mut out);
+        }
+        let core = [&login.username, &login.password, &login.submit];
+        let given = core.iter().filter(|f| f.is_some()).count();
+        if given > 0 && given < 3 {
+            let at = core
+                .into_iter()
+                .flatten()
+                .next()
+                .map(|f| f.span())
+                .unwrap_or_else(|| login.url.span());
+            out.push(
+                Diagnostic::error(
+                    LintCode::IncompleteLoginForm,
+                    file,
+                    at,
+                    "a sign-in form needs `username`, `password` and `submit` together",
+                )
+                .help("add the missing locators, or remove the form to never sign in unattended"),
+            );
+        }
+    }
+
+    if rule.settings.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                LintCode::NoSettings,
+                file,
+                platform.id.span(),
+                "this platform has no [[setting]]",
+            )
+            .help("add at least one [[setting]] table"),
+        );
+    }
+
+    let mut seen: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
+    for setting in &rule.settings {
+        let s = setting.get_ref();
+        let id = s.id.get_ref();
+        check_id(file, &s.id, "setting", &mut out);
+        if let Some(first) = seen.get(id.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    LintCode::DuplicateSettingId,
+                    file,
+                    s.id.span(),
+                    format!("setting id `{id}` is used twice"),
+                )
+                .related(first.clone(), "first used here")
+                .help("give each [[setting]] of a platform its own id"),
+            );
+        } else {
+            seen.insert(id, s.id.span());
+        }
+
+        let header = setting.span().start..setting.span().start + "[[setting]]".len().min(setting.span().len());
+        match &s.source {
+            None => out.push(
+                Diagnostic::error(LintCode::MissingSource, file, header.clone(), format!("setting `{id}` has no source"))
+                    .help("add `source = \"https://…\"`: the help page, policy or article that shows the label, the place and the default"),
+            ),
+            Some(src) => check_https_url(file, src, "source", &mut out),
+        }
+        for url in &s.see_also {
+            check_https_url(file, url, "see_also URL", &mut out);
+        }
+        for fact in &s.unverified {
+            if !FACTS.contains(&fact.get_ref().as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::UnknownFact,
+                        file,
+                        fact.span(),
+                        format!("`{}` is not a fact of a setting", fact.get_ref()),
+                    )
+                    .help(format!("use one of: {}", FACTS.join(", "))),
+                );
+            }
+        }
+
+        match &s.manual {
+            Some(manual) => {
+                check_https_url(file, &manual.url, "manual url", &mut out);
+                if manual.steps.is_empty() {
+                    out.push(
+                        Diagnostic::error(
+                            LintCode::ManualWithoutSteps,
+                            file,
+                            manual.url.span(),
+                            format!("manual setting `{id}` has no steps"),
+                        )
+                        .help("add `steps = [\"…\"]`: what the person must do on that page"),
+                    );
+                }
+                for (present, what) in [
+                    (s.control.is_some(), "control"),
+                    (s.page.is_some(), "page"),
+                    (s.private_value.is_some(), "private_value"),
+                ] {
+                    if present {
+                        out.push(
+                            Diagnostic::error(LintCode::ManualWithControl, file, header.clone(), format!("manual setting `{id}` also has `{what}`"))
+                                .help("a setting is either read in the browser (page, control, private_value) or manual, not both"),
+                        );
+                    }
+                }
+            }
+            None => {
+                for (missing, what) in [
+                    (s.page.is_none(), "page"),
+                    (s.control.is_none(), "control"),
+                    (s.private_value.is_none(), "private_value"),
+                ] {
+                    if missing {
+                        out.push(
+                            Diagnostic::error(
+                                LintCode::IncompleteSetting,
+                                file,
+                                header.clone(),
+                                format!("setting `{id}` has no `{what}`"),
+                            )
+                            .help("a setting needs `page`, `control` and `private_value`, or a `manual` table"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(page) = &s.page {
+            check_page(file, page, &domains, &mut out);
+        }
+        for step in &s.open {
+            check_locator(file, step, LocatorUse::Open, &mut out);
+        }
+        if let Some(control) = &s.control {
+            check_locator(file, control, LocatorUse::Control, &mut out);
+            if let Some(private) = &s.private_value {
+                check_private_value(file, control.get_ref(), private, &mut out);
+            }
+        }
+        let toggle = s
+            .control
+            .as_ref()
+            .and_then(|c| c.get_ref().role.as_deref())
+            .is_some_and(roles::is_toggle);
+        for step in &s.apply {
+            check_step(file, step, s.manual.is_some(), toggle, &mut out);
+        }
+    }
+    out
+}

@@ -1,0 +1,21 @@
+//! Saved sign-in sessions: one persistent Chromium profile directory per
+//! platform under the data dir (0700), written by `privaudit login` and by
+//! unattended sign-ins, used by check and apply; and cookie exports that
+//! seed such a session.
+
+pub mod cookie_file;
+
+use std::path::{Path, PathBuf};
+
+/// The session directory of `platform` under `root` (`<data>/sessions`).
+pub fn dir(root: &Path, platform: &str) -> PathBuf {
+    root.join(platform)
+}
+
+/// Creates the session directory (and its parents) private to the user.
+pub fn ensure(dir: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = dir.parent() {
+        crate::fsutil::create_private_dir(parent)?;
+    }
+    crate::fsutil::create_private_dir(dir)
+}
