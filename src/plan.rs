@@ -60,18 +60,27 @@ pub enum PlanError {
 }
 
 impl PlatformPlan {
-    /// The settings grouped by page, in rule order, so each page is loaded once.
+    /// The settings grouped by page, in rule order, so each page is loaded
+    /// once, and only settings that are opened the same way (the same
+    /// `open` steps) share a load: two tabs of one page cannot both be open.
     pub fn pages(&self) -> Vec<(String, Vec<&PlanItem>)> {
-        let mut pages: Vec<(String, Vec<&PlanItem>)> = Vec::new();
+        let opens = |item: &PlanItem| match &item.setting.kind {
+            crate::rules::SettingKind::Control { open, .. } => {
+                open.iter().map(|m| m.source.to_string()).collect::<Vec<_>>()
+            }
+            crate::rules::SettingKind::Manual { .. } => Vec::new(),
+        };
+        let mut pages: Vec<(String, Vec<String>, Vec<&PlanItem>)> = Vec::new();
         for item in &self.items {
             if let Some(page) = item.setting.page() {
-                match pages.iter_mut().find(|(p, _)| p == page) {
-                    Some((_, items)) => items.push(item),
-                    None => pages.push((page.to_string(), vec![item])),
+                let open = opens(item);
+                match pages.iter_mut().find(|(p, o, _)| p == page && *o == open) {
+                    Some((_, _, items)) => items.push(item),
+                    None => pages.push((page.to_string(), open, vec![item])),
                 }
             }
         }
-        pages
+        pages.into_iter().map(|(p, _, items)| (p, items)).collect()
     }
 
     /// The URL of a page: a path on the base URL, or an absolute page on

@@ -260,6 +260,7 @@ async fn apply_item(
     watched.extend(siblings.iter().copied());
     let mut now_values = read_values(tab, &watched).await.into_iter();
     let live = now_values.next().flatten();
+    tracing::debug!(setting = %item.setting.id, ?live, before = %before, "value after acting");
     let mut moved_wrong = None;
     if let Some(now) = &live {
         if *now != before && !item.is_wanted(now, None) {

@@ -19,9 +19,9 @@ use super::finding::{FailureClass, Status};
 use super::scope::same_path;
 
 /// Readings this long apart that agree are the page's settled state.
-const AGREE_AFTER: Duration = Duration::from_millis(300);
+const AGREE_AFTER: Duration = Duration::from_millis(150);
 /// No data request for this long: the page has what it was waiting for.
-const QUIET: Duration = Duration::from_millis(400);
+const QUIET: Duration = Duration::from_millis(200);
 /// A page that is never quiet (it polls constantly) is read anyway after
 /// this long, still only once two readings agree.
 const NEVER_QUIET: Duration = Duration::from_secs(5);
@@ -294,6 +294,7 @@ pub const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|ver
 /// signed out after load (a client-side route to the sign-in view), a
 /// sign-in form, a captcha or bot wall.
 pub async fn why_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
+    let mut marker_present = false;
     if let Some(login) = &pp.platform.login {
         let now = tab.current_url().await.unwrap_or_default();
         if same_path(&now, &pp.url(&login.url)) {
@@ -306,10 +307,13 @@ pub async fn why_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
                     &format!("the signed-in marker ({probe}) is not on the page"),
                 ));
             }
+            marker_present = true;
         }
     }
+    // Without a marker to trust, a password field on the page is a sign-in
+    // form (with one, it is more likely a "change password" section).
     const SIGN_IN_FORM: &str = "(() => Array.from(document.querySelectorAll('input[type=password]')).some(e => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1; }))()";
-    if matches!(tab.evaluate(SIGN_IN_FORM).await, Ok(serde_json::Value::Bool(true))) {
+    if !marker_present && matches!(tab.evaluate(SIGN_IN_FORM).await, Ok(serde_json::Value::Bool(true))) {
         return Some(signed_out(pp, "the page shows a sign-in form"));
     }
     if let Ok(snapshot) = tab.snapshot().await {

@@ -49,11 +49,13 @@ pub async fn sign_in(
     }
     let human = regex::Regex::new(HUMAN_CHECK).map_err(|e| SignInFailed(e.to_string()))?;
 
-    let Some(user_field) = field(tab, &form.username, deadline).await? else {
-        return fail("the sign-in form's username field was not found: the rule's [login] form may be stale");
-    };
-    check_target(tab, pp, &user_field, &landed).await?;
-    type_into(tab, &user_field, &credentials.username).await?;
+    if let Some(username) = &form.username {
+        let Some(user_field) = field(tab, username, deadline).await? else {
+            return fail("the sign-in form's username field was not found: the rule's [login] form may be stale");
+        };
+        check_target(tab, pp, &user_field, &landed).await?;
+        type_into(tab, &user_field, &credentials.username).await?;
+    }
     if let Some(next) = &form.next {
         let Some(button) = field(tab, next, deadline).await? else {
             return fail("the sign-in form's \"next\" button was not found");

@@ -73,7 +73,8 @@ async fn act_once(tab: &Tab, item: &PlanItem, action: &Action, deadline: Instant
             let found = appear(tab, m, deadline).await?;
             tab.fill(found.backend_id, value).await
         }
-        Action::WaitFor(m) | Action::Expect(m) => appear(tab, m, deadline).await.map(|_| ()),
+        // Presence is enough: a message may be named twice (its box and its text).
+        Action::WaitFor(m) | Action::Expect(m) => present(tab, m, deadline).await,
         Action::Confirm(m) => {
             let found = appear(tab, m, deadline).await?;
             tab.click(found.backend_id, &m.to_string(), deadline).await
@@ -168,6 +169,14 @@ async fn target<'m>(
         Aim::Element(m) => m,
     };
     Ok((m, appear(tab, m, deadline).await?))
+}
+
+/// Waits until at least one element `m` names is on the page.
+async fn present(tab: &Tab, m: &Matcher, deadline: Instant) -> Result<(), ActError> {
+    match tab.wait_for(m, deadline).await? {
+        Some(_) => Ok(()),
+        None => Err(ActError::Other(format!("{m} did not appear"))),
+    }
 }
 
 /// Waits for exactly one element `m` names.

@@ -95,31 +95,59 @@ const HIT_TEST: &str = r#"function () {
     }
     return n.tagName ? n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') : 'another element';
   };
-  const r = this.getBoundingClientRect();
-  let x = r.left + r.width / 2, y = r.top + r.height / 2;
-  let doc = this.ownerDocument, target = this;
-  for (;;) {
+  // Is the point on `target`: the target or inside it, inside one of its
+  // labels, or on the host of a closed shadow root the target is in?
+  // The shadow host counts when the point is inside the target's box: a
+  // closed root cannot be looked into, and light-DOM text slotted into the
+  // target (its label's words) is reported as the host.
+  const onTarget = (hit, target, x, y) => {
+    if (inside(hit, target)) return true;
+    if (Array.from(target.labels || []).some(l => inside(hit, l))) return true;
+    const r = target.getBoundingClientRect();
+    const within = x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+    for (let root = target.getRootNode(); root && root.host; root = root.host.getRootNode()) {
+      if (root.host === hit && within) return true;
+    }
+    return false;
+  };
+  const deepest = (doc, x, y) => {
     let hit = doc.elementFromPoint(x, y);
     while (hit && hit.shadowRoot) {
       const deeper = hit.shadowRoot.elementFromPoint(x, y);
       if (!deeper || deeper === hit) break;
       hit = deeper;
     }
-    if (!hit) return { covered: 'nothing: the point is outside the view' };
-    // On the target, or on the host of a closed shadow root the target is in.
-    // A control's own label counts: clicking it is clicking the control.
-    const onTarget = inside(hit, target)
-      || Array.from(target.labels || []).some(l => inside(hit, l))
-      || (inside(target, hit) && target.getRootNode() !== hit.getRootNode() && !hit.shadowRoot);
-    if (!onTarget) return { covered: describe(hit) };
-    const frame = doc.defaultView && doc.defaultView.frameElement;
-    if (!frame) return { x, y };
-    const f = frame.getBoundingClientRect();
-    x += f.left + frame.clientLeft;
-    y += f.top + frame.clientTop;
-    doc = frame.ownerDocument;
-    target = frame;
+    return hit;
+  };
+  // Where a person would click: the middle of the element; for a label
+  // (a hidden control's), also the middle of what it shows (text, a drawn
+  // switch), since a wide label's middle may be empty space.
+  const centre = e => { const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; };
+  const points = [centre(this)];
+  if (this.tagName === 'LABEL') {
+    for (const child of this.querySelectorAll('*')) {
+      const r = child.getBoundingClientRect();
+      if (r.width > 1 && r.height > 1 && points.length < 12) points.push(centre(child));
+    }
   }
+  let covered = null;
+  for (const [px, py] of points) {
+    let x = px, y = py, doc = this.ownerDocument, target = this, ok = true;
+    for (;;) {
+      const hit = deepest(doc, x, y);
+      if (!hit) { covered = covered || 'nothing: the point is outside the view'; ok = false; break; }
+      if (!onTarget(hit, target, x, y)) { covered = covered || describe(hit); ok = false; break; }
+      const frame = doc.defaultView && doc.defaultView.frameElement;
+      if (!frame) break;
+      const f = frame.getBoundingClientRect();
+      x += f.left + frame.clientLeft;
+      y += f.top + frame.clientTop;
+      doc = frame.ownerDocument;
+      target = frame;
+    }
+    if (ok) return { x, y };
+  }
+  return { covered };
 }"#;
 
 #[derive(serde::Deserialize)]
@@ -166,6 +194,7 @@ impl Tab {
                     let hit: Hit =
                         serde_json::from_value(self.call_on(target, HIT_TEST, serde_json::Value::Null).await?)
                             .map_err(|e| ActError::Other(format!("unexpected answer from the page: {e}")))?;
+                    tracing::debug!(what, x = ?hit.x, y = ?hit.y, covered = ?hit.covered, "hit test");
                     match (hit.x, hit.y, hit.covered) {
                         (Some(x), Some(y), None) => return self.mouse_click(x, y).await,
                         (_, _, by) => {
@@ -229,6 +258,7 @@ impl Tab {
             }
             self.cdp.call(event.build().map_err(ActError::Other)?).await?;
         }
+        tracing::debug!(x, y, "clicked");
         Ok(())
     }
 

@@ -115,6 +115,9 @@ pub struct Browser {
 /// A Chromium privaudit started.
 struct Launched {
     child: Box<dyn TokioChildWrapper>,
+    /// Chromium's process id, which is also its process group's: kept,
+    /// because the child forgets its id once it has been waited for.
+    group: Option<i32>,
     /// Deleted when the browser is gone.
     _scratch_profile: Option<tempfile::TempDir>,
     stderr: JoinHandle<()>,
@@ -163,6 +166,7 @@ impl Browser {
         let mut child = command
             .spawn()
             .with_context(|| format!("could not start {}", options.executable.display()))?;
+        let group = child.id().and_then(|id| i32::try_from(id).ok());
         let stderr = child
             .stderr()
             .take()
@@ -170,14 +174,14 @@ impl Browser {
         let (address, stderr) = match devtools_address(stderr).await {
             Ok(found) => found,
             Err(e) => {
-                end_group(&mut child).await;
+                end_group(&mut child, group).await;
                 return Err(e.context(format!("{} did not start", options.executable.display())));
             }
         };
         let (inner, handler, gone) = match connect(&address, options.timeout).await {
             Ok(connected) => connected,
             Err(e) => {
-                end_group(&mut child).await;
+                end_group(&mut child, group).await;
                 return Err(e);
             }
         };
@@ -186,6 +190,7 @@ impl Browser {
             handler,
             process: Some(Launched {
                 child,
+                group,
                 _scratch_profile: scratch,
                 stderr,
             }),
@@ -196,7 +201,10 @@ impl Browser {
 
     /// The process id of a Chromium privaudit started.
     pub fn pid(&self) -> Option<u32> {
-        self.process.as_ref().and_then(|p| p.child.id())
+        self.process
+            .as_ref()
+            .and_then(|p| p.group)
+            .and_then(|g| u32::try_from(g).ok())
     }
 
     /// Closes Chromium and waits for every process of it to end, so none
@@ -211,7 +219,7 @@ impl Browser {
         // the profile; then the group goes, stragglers included.
         let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.close()).await;
         let _ = tokio::time::timeout(Duration::from_secs(5), Box::into_pin(launched.child.wait())).await;
-        end_group(&mut launched.child).await;
+        end_group(&mut launched.child, launched.group).await;
         launched.stderr.abort();
         self.handler.abort();
     }
@@ -219,15 +227,18 @@ impl Browser {
 
 /// Kills what is left of Chromium's process group and waits (bounded) until
 /// the kernel has removed every member of it.
-async fn end_group(child: &mut Box<dyn TokioChildWrapper>) {
-    let group = child.id().and_then(|id| i32::try_from(id).ok());
+async fn end_group(child: &mut Box<dyn TokioChildWrapper>, group: Option<i32>) {
+    if let Some(group) = group {
+        // The browser may have exited already: its helpers have not.
+        kill_group(group);
+    }
     let _ = child.start_kill();
     let _ = tokio::time::timeout(Duration::from_secs(2), Box::into_pin(child.wait())).await;
     let Some(group) = group else { return };
     let deadline = std::time::Instant::now() + Duration::from_secs(2);
     // Signal 0 delivers nothing: it only asks whether any member is left.
     while group_alive(group) && std::time::Instant::now() < deadline {
-        let _ = child.start_kill();
+        kill_group(group);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -236,6 +247,14 @@ async fn end_group(child: &mut Box<dyn TokioChildWrapper>) {
 fn group_alive(group: i32) -> bool {
     nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), None).is_ok()
 }
+
+#[cfg(unix)]
+fn kill_group(group: i32) {
+    let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), nix::sys::signal::Signal::SIGKILL);
+}
+
+#[cfg(not(unix))]
+fn kill_group(_group: i32) {}
 
 #[cfg(not(unix))]
 fn group_alive(_group: i32) -> bool {

@@ -26,6 +26,8 @@ pub struct Document {
     pub backend_id: i64,
     /// The iframe's title (or name), normalised; None for the page itself.
     pub frame_title: Option<String>,
+    /// The frame the document is in; None for the page itself.
+    pub frame_id: Option<chromiumoxide::cdp::browser_protocol::page::FrameId>,
 }
 
 /// An element a locator found.
@@ -38,6 +40,14 @@ pub struct Found {
 }
 
 impl Found {
+    /// The element behind an accessibility node, if it has one.
+    pub fn of(ax: AxItem) -> Option<Found> {
+        ax.backend_id.map(|backend_id| Found {
+            backend_id,
+            ax: Some(ax),
+        })
+    }
+
     pub fn role(&self) -> &str {
         self.ax.as_ref().map(|a| a.role.as_str()).unwrap_or("")
     }
@@ -91,6 +101,7 @@ impl Tab {
         let mut out = vec![Document {
             backend_id: *root.root.backend_node_id.inner(),
             frame_title: None,
+            frame_id: None,
         }];
         let tree = self.cdp.call(GetFrameTreeParams::default()).await?;
         let mut frames: Vec<&FrameTree> = tree.frame_tree.child_frames.iter().flatten().collect();
@@ -127,6 +138,7 @@ impl Tab {
             out.push(Document {
                 backend_id: *document.backend_node_id.inner(),
                 frame_title: title.map(|t| normalise_name(&t)),
+                frame_id: Some(frame.frame.id.clone()),
             });
         }
         Ok(out)
@@ -143,8 +155,17 @@ impl Tab {
                 None => true,
             })
             .collect();
+        // queryAXTree waits for the page's load event, which a hanging
+        // vendor script can put off for ever: until then, search the whole
+        // tree (getFullAXTree answers at once).
+        let loaded = self.loaded().await;
         let mut found = Vec::new();
         for document in &documents {
+            if m.css.is_none() && !loaded {
+                let snapshot = self.snapshot_in(document.frame_id.clone()).await?;
+                found.extend(snapshot.find(m).into_iter().cloned().filter_map(Found::of));
+                continue;
+            }
             match &m.css {
                 Some(css) => {
                     if let Some(backend_id) = self.css_in(document.backend_id, css).await? {
@@ -167,16 +188,7 @@ impl Tab {
         let Some(role) = &m.role else {
             // No role: only the whole tree can be searched by name pattern.
             let snapshot = self.snapshot_of(document).await?;
-            return Ok(snapshot
-                .find(m)
-                .into_iter()
-                .filter_map(|i| {
-                    i.backend_id.map(|b| Found {
-                        backend_id: b,
-                        ax: Some(i.clone()),
-                    })
-                })
-                .collect());
+            return Ok(snapshot.find(m).into_iter().cloned().filter_map(Found::of).collect());
         };
         if let Some(exact) = m.exact_name() {
             let nodes = self.ax_nodes(document, Some(role), Some(exact)).await?;
@@ -200,7 +212,13 @@ impl Tab {
         Ok(out)
     }
 
-    async fn ax_nodes(&self, document: i64, role: Option<&str>, name: Option<&str>) -> Result<Vec<Found>, CdpError> {
+    /// Non-ignored nodes under `document` with that role and exact name.
+    pub(super) async fn ax_nodes(
+        &self,
+        document: i64,
+        role: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<Vec<Found>, CdpError> {
         let mut params = QueryAxTreeParams::builder().backend_node_id(node(document));
         if let Some(role) = role {
             params = params.role(role);
@@ -214,12 +232,7 @@ impl Tab {
             .iter()
             .map(AxItem::from_node)
             .filter(|i| !i.ignored)
-            .filter_map(|i| {
-                i.backend_id.map(|b| Found {
-                    backend_id: b,
-                    ax: Some(i),
-                })
-            })
+            .filter_map(Found::of)
             .collect())
     }
 
@@ -283,6 +296,11 @@ impl Tab {
         Ok(Some(*described.node.backend_node_id.inner()))
     }
 
+    /// Has the page's load event fired?
+    pub async fn loaded(&self) -> bool {
+        matches!(self.evaluate("document.readyState").await, Ok(serde_json::Value::String(s)) if s == "complete")
+    }
+
     /// Exactly one element, or how many there were.
     pub async fn locate(&self, m: &Matcher) -> Result<Located, CdpError> {
         let mut found = self.query(m).await?;
@@ -316,10 +334,22 @@ impl Tab {
         Ok(self.evaluate(SCROLL_ON).await? == serde_json::Value::Bool(true))
     }
 
-    /// The whole accessibility tree of the page's documents, for checks that
-    /// look at everything (a captcha, an alert on a sign-in page).
+    /// The whole accessibility tree of the page, for checks that look at
+    /// everything (a captcha, an alert on a sign-in page).
     pub async fn snapshot(&self) -> Result<Snapshot, CdpError> {
-        let tree = self.cdp.call(GetFullAxTreeParams::default()).await?;
+        self.snapshot_in(None).await
+    }
+
+    /// The whole accessibility tree of one frame (the page's when None).
+    async fn snapshot_in(
+        &self,
+        frame: Option<chromiumoxide::cdp::browser_protocol::page::FrameId>,
+    ) -> Result<Snapshot, CdpError> {
+        let params = GetFullAxTreeParams {
+            frame_id: frame,
+            ..Default::default()
+        };
+        let tree = self.cdp.call(params).await?;
         Ok(Snapshot::new(tree.nodes.iter().map(AxItem::from_node).collect()))
     }
 

@@ -237,27 +237,20 @@ impl Tab {
 
     /// The radios inside a group, in page order.
     pub async fn radios_in(&self, group: i64) -> Result<Vec<Found>, ActError> {
-        use chromiumoxide::cdp::browser_protocol::accessibility::QueryAxTreeParams;
-        let answer = self
-            .cdp
-            .call(
-                QueryAxTreeParams::builder()
-                    .backend_node_id(super::cdp::node(group))
-                    .role("radio")
-                    .build(),
-            )
-            .await?;
-        Ok(answer
-            .nodes
-            .iter()
-            .map(AxItem::from_node)
-            .filter(|i| !i.ignored)
-            .filter_map(|i| {
-                i.backend_id.map(|b| Found {
-                    backend_id: b,
-                    ax: Some(i),
-                })
-            })
+        if self.loaded().await {
+            return Ok(self.ax_nodes(group, Some("radio"), None).await?);
+        }
+        // queryAXTree waits for the load event (see `locate`).
+        let snapshot = self.snapshot().await?;
+        let Some(node) = snapshot.by_backend(group) else {
+            return Ok(Vec::new());
+        };
+        Ok(snapshot
+            .descendants(node)
+            .into_iter()
+            .filter(|i| i.role == "radio" && !i.ignored)
+            .cloned()
+            .filter_map(Found::of)
             .collect())
     }
 }

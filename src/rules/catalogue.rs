@@ -79,7 +79,8 @@ pub struct LoginProbe {
 
 #[derive(Debug, Clone)]
 pub struct LoginForm {
-    pub username: Matcher,
+    /// None: the page asks for a password (or token) only.
+    pub username: Option<Matcher>,
     pub password: Matcher,
     pub submit: Matcher,
     pub next: Option<Matcher>,

@@ -197,8 +197,8 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
                 .map(|m| Matcher::compile(m.get_ref()))
                 .transpose()?,
             form: match (&l.username, &l.password, &l.submit) {
-                (Some(u), Some(p), Some(s)) => Some(LoginForm {
-                    username: Matcher::compile(u.get_ref())?,
+                (u, Some(p), Some(s)) => Some(LoginForm {
+                    username: u.as_ref().map(|u| Matcher::compile(u.get_ref())).transpose()?,
                     password: Matcher::compile(p.get_ref())?,
                     submit: Matcher::compile(s.get_ref())?,
                     next: l.next.as_ref().map(|m| Matcher::compile(m.get_ref())).transpose()?,

@@ -137,10 +137,13 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         for field in form.into_iter().flatten() {
             check_locator(file, field, LocatorUse::Open, &mut out);
         }
-        let core = [&login.username, &login.password, &login.submit];
-        let given = core.iter().filter(|f| f.is_some()).count();
-        if given > 0 && given < 3 {
-            let at = core
+        // A form is a password and a button to send it; a username field
+        // is optional (some sign-in pages ask for a password or token only).
+        let core = [&login.password, &login.submit];
+        let given = core.iter().filter(|f| f.is_some()).count() + usize::from(login.username.is_some());
+        let complete = login.password.is_some() && login.submit.is_some();
+        if given > 0 && !complete {
+            let at = [&login.username, &login.password, &login.submit]
                 .into_iter()
                 .flatten()
                 .next()
@@ -151,7 +154,7 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
                     LintCode::IncompleteLoginForm,
                     file,
                     at,
-                    "a sign-in form needs `username`, `password` and `submit` together",
+                    "a sign-in form needs `password` and `submit` (and `username` where the page asks for one)",
                 )
                 .help("add the missing locators, or remove the form to never sign in unattended"),
             );
