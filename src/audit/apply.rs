@@ -122,6 +122,7 @@ async fn visit(
             found,
             reading,
             settled: true,
+            ..
         }) => match page::marker_missing(tab, pp).await {
             Some(stop) => Err(stop),
             None => Ok((opened.url, found, reading)),
@@ -131,21 +132,31 @@ async fn visit(
                 return Err(stop);
             }
             let matcher = page::control(item).map(|m| m.to_string()).unwrap_or_default();
-            let why = match other {
-                Some(Look::Ambiguous(n)) => format!("{n} elements match {matcher}, expected one"),
-                Some(Look::Read { .. }) => format!("{matcher} kept changing or stayed busy"),
-                _ => format!("no {matcher}"),
+            let (why, class) = match other {
+                Some(Look::Ambiguous(n)) => (
+                    format!("{n} elements match {matcher}, expected one"),
+                    FailureClass::RuleStale,
+                ),
+                Some(Look::Read { changed: true, .. }) => (format!("{matcher} kept changing"), FailureClass::Blocked),
+                Some(Look::Read { reading, .. }) if reading.busy => {
+                    (format!("{matcher} stayed busy (aria-busy)"), FailureClass::Blocked)
+                }
+                Some(Look::Read { .. }) => (
+                    format!("{matcher} was still loading when the page timeout ran out"),
+                    FailureClass::Unreachable,
+                ),
+                _ => (format!("no {matcher}"), FailureClass::RuleStale),
             };
             let mut why = format!("{why} on {}", opened.url);
             if !opened.open_failures.is_empty() {
                 why = format!("{why} ({})", opened.open_failures.join("; "));
             }
-            Err(Stop::new(
-                Status::Unreadable,
-                FailureClass::RuleStale,
-                format!("{why}: the rule in {} needs an update", pp.platform.file),
-                false,
-            ))
+            let hint = match class {
+                FailureClass::RuleStale => format!("the rule in {} needs an update", pp.platform.file),
+                FailureClass::Unreachable => "try again with a longer --timeout".to_string(),
+                _ => "try again".to_string(),
+            };
+            Err(Stop::new(Status::Unreadable, class, format!("{why}: {hint}"), false))
         }
     }
 }

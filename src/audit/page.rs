@@ -69,11 +69,14 @@ pub struct Opened {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Look {
-    /// Found and read; `settled` when two readings agreed.
+    /// Found and read; `settled` when two readings agreed, `changed` when
+    /// two readings disagreed (unsettled and unchanged: too few readings
+    /// before the deadline).
     Read {
         found: Found,
         reading: Reading,
         settled: bool,
+        changed: bool,
     },
     Missing,
     Ambiguous(usize),
@@ -187,6 +190,7 @@ fn key_of(look: &Look) -> Key {
 pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> Result<Vec<Look>, CdpError> {
     let started = Instant::now();
     let mut since: Vec<Option<(Instant, Key)>> = vec![None; items.len()];
+    let mut changed = vec![false; items.len()];
     let mut latest: Vec<Look> = vec![Look::Missing; items.len()];
     loop {
         if tab.cdp().is_gone() {
@@ -199,7 +203,10 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
                 let key = key_of(&look);
                 let agreed = match &since[i] {
                     Some((at, k)) if *k == key => at.elapsed() >= AGREE_AFTER,
-                    _ => {
+                    previous => {
+                        // A reading that differs from an earlier reading (a control
+                        // only now appearing is not a change).
+                        changed[i] |= matches!(previous, Some((_, Some(_)))) && key.is_some();
                         since[i] = Some((Instant::now(), key.clone()));
                         false
                     }
@@ -207,6 +214,7 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
                 latest[i] = match look {
                     Look::Read { found, reading, .. } => Look::Read {
                         settled: agreed && !reading.busy,
+                        changed: changed[i],
                         found,
                         reading,
                     },
@@ -242,6 +250,7 @@ pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
                 found,
                 reading,
                 settled: false,
+                changed: false,
             }),
             // Replaced while being read: look again next time.
             Err(ActError::Detached) => Ok(Look::Missing),
@@ -256,6 +265,7 @@ pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
                     busy: false,
                 },
                 settled: false,
+                changed: false,
             }),
         },
     }

@@ -155,10 +155,15 @@ fn judge(pp: &PlatformPlan, item: &PlanItem, look: &Look, opened: &page::Opened)
     let Some(matcher) = page::control(item) else {
         return failed(pp, item, Status::Error, "not a browser setting");
     };
-    let (reading, settled) = match look {
+    let (reading, settled, changed) = match look {
         Look::Missing => return stale(format!("no {matcher}")),
         Look::Ambiguous(n) => return stale(format!("{n} elements match {matcher}, expected one")),
-        Look::Read { reading, settled, .. } => (reading, *settled),
+        Look::Read {
+            reading,
+            settled,
+            changed,
+            ..
+        } => (reading, *settled, *changed),
     };
     let value = match &reading.value {
         Err(why) => {
@@ -169,13 +174,26 @@ fn judge(pp: &PlatformPlan, item: &PlanItem, look: &Look, opened: &page::Opened)
         Ok(v) => v.clone(),
     };
     if !settled {
-        let why = if reading.busy {
-            "the page still says it is loading this setting (aria-busy)"
+        let (why, class) = if reading.busy {
+            (
+                "the page still says it is loading this setting (aria-busy); try again",
+                FailureClass::Blocked,
+            )
+        } else if changed {
+            (
+                "its value kept changing while privaudit watched; try again",
+                FailureClass::Blocked,
+            )
         } else {
-            "its value kept changing while privaudit watched"
+            // Read once, then out of time: a slow page (or machine), not a
+            // restless control.
+            (
+                "the page was still loading when the page timeout ran out; try again with a longer --timeout",
+                FailureClass::Unreachable,
+            )
         };
-        let mut f = failed(pp, item, Status::Unreadable, &format!("{matcher}: {why}; try again"));
-        f.class = Some(FailureClass::Blocked);
+        let mut f = failed(pp, item, Status::Unreadable, &format!("{matcher}: {why}"));
+        f.class = Some(class);
         return f;
     }
     if is_choice(item) && !item.is_wanted(&value, reading.option_value.as_deref()) {
