@@ -41,11 +41,21 @@ fn demo_shows_drift_fixes_it_and_rechecks_clean() {
         .stderr(predicate::str::contains("your own accounts"));
 }
 
+/// `demo --format json` is its three runs; with `-q`, stderr stays empty.
 #[test]
-fn demo_json_is_the_three_runs() {
+fn quiet_demo_json_is_the_three_runs_and_nothing_else() {
     require_chromium();
-    let output = Env::new().cmd().args(["demo", "--format", "json"]).output().unwrap();
+    let output = Env::new()
+        .cmd()
+        .args(["-q", "demo", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
+    assert!(
+        output.stderr.is_empty(),
+        "-q wrote to stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let runs = json(&output.stdout);
     let runs = runs.as_array().expect("an array of runs");
     assert_eq!(runs.len(), 3);
@@ -55,16 +65,4 @@ fn demo_json_is_the_three_runs() {
     assert_eq!(runs[1]["summary"]["fixed"], runs[0]["summary"]["drift"]);
     assert_eq!(runs[2]["summary"]["drift"], 0);
     assert_eq!(runs[2]["summary"]["ok"], runs[0]["summary"]["drift"]);
-}
-
-#[test]
-fn quiet_prints_nothing_but_errors() {
-    require_chromium();
-    let output = Env::new().cmd().args(["-q", "demo"]).output().unwrap();
-    assert!(output.status.success());
-    assert!(
-        output.stderr.is_empty(),
-        "-q wrote to stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

@@ -1,0 +1,213 @@
+//! How privaudit acts on a page, one fault kind each, on small pages under
+//! `tests/fixtures/fidelity/`: what a careful person at a real browser would
+//! see and do. (The field cases and the real apps prove the same on pages
+//! nobody here wrote.)
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::support::{finding, json, repo, require_chromium, Env, Replica};
+
+fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures/fidelity")
+}
+
+fn server() -> Replica {
+    Replica::serve_dir(fixtures().join("site"))
+}
+
+/// Runs `check` (or `apply --yes`) of fixture platform `p`; returns the
+/// exit code and the JSON report.
+fn run(replica: &Replica, p: &str, apply: bool) -> (Option<i32>, serde_json::Value) {
+    let mut cmd = Env::new().cmd();
+    cmd.arg("--rules")
+        .arg(fixtures().join(format!("rules/{p}.toml")))
+        .args(["--timeout", "15"]);
+    if apply {
+        cmd.args(["apply", p, "--yes"]);
+    } else {
+        cmd.args(["check", p]);
+    }
+    let out = cmd
+        .args(["--no-history", "--format", "json"])
+        .args(replica.base_url_args(&[p]))
+        .output()
+        .expect("test harness");
+    let report = json(&out.stdout);
+    (out.status.code(), report)
+}
+
+#[test]
+fn a_value_that_arrives_late_is_read_once_it_arrived() {
+    require_chromium();
+    let replica = server();
+    replica.fakes.delay("/placeholder/api/", Duration::from_millis(1500));
+    let (code, report) = run(&replica, "placeholder", false);
+    let f = finding(&report, "placeholder.ai-training");
+    // The first frame says off: reading it would be a false "ok".
+    assert_eq!(f["status"], "drift", "{f:#}");
+    assert_eq!(f["current"], "on");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_control_replaced_while_acting_is_located_again() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "detach", true);
+    let f = finding(&report, "detach.ads");
+    assert_eq!(f["status"], "fixed", "{f:#}");
+    assert_eq!(replica.server.state("detach", "ads").as_deref(), Some("off"));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn pages_that_differ_only_in_the_fragment_are_one_document() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "fragment", false);
+    for key in ["fragment.ads", "fragment.ai-training"] {
+        let f = finding(&report, key);
+        assert_eq!(f["status"], "drift", "{f:#}");
+        assert_eq!(f["current"], "on");
+    }
+}
+
+#[test]
+fn a_mixed_control_is_never_clicked_and_a_disabled_one_says_so() {
+    require_chromium();
+    let replica = server();
+    let (_, checked) = run(&replica, "tristate", false);
+    assert_eq!(finding(&checked, "tristate.partners-all")["current"], "mixed");
+    let (_, applied) = run(&replica, "tristate", true);
+    let all = finding(&applied, "tristate.partners-all");
+    assert_eq!(all["status"], "drift", "{all:#}");
+    assert!(all["message"].as_str().unwrap().contains("mixed"), "{all:#}");
+    // One click on "all" would have shared with every partner.
+    assert_eq!(replica.server.state("tristate", "advertising").as_deref(), Some("off"));
+    assert_eq!(replica.server.state("tristate", "analytics").as_deref(), Some("on"));
+    let history = finding(&applied, "tristate.location-history");
+    assert_eq!(history["class"], "disabled", "{history:#}");
+    assert!(
+        history["message"].as_str().unwrap().contains("Use my location"),
+        "{history:#}"
+    );
+    assert_ne!(history["status"], "failed", "{history:#}");
+}
+
+#[test]
+fn a_save_that_takes_seconds_is_waited_for() {
+    require_chromium();
+    let replica = server();
+    replica
+        .fakes
+        .delay("/__replica/slowsave/state/", Duration::from_millis(2500));
+    let (code, report) = run(&replica, "slowsave", true);
+    let f = finding(&report, "slowsave.ads");
+    assert_eq!(f["status"], "fixed", "{f:#}");
+    assert_eq!(replica.server.state("slowsave", "ads").as_deref(), Some("off"));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_control_in_a_virtualised_list_is_found_by_scrolling() {
+    require_chromium();
+    let replica = server();
+    let (_, checked) = run(&replica, "virtual", false);
+    assert_eq!(finding(&checked, "virtual.app-150")["status"], "drift", "{checked:#}");
+    let (_, applied) = run(&replica, "virtual", true);
+    assert_eq!(finding(&applied, "virtual.app-150")["status"], "fixed", "{applied:#}");
+    assert_eq!(replica.server.state("virtual", "app-150").as_deref(), Some("off"));
+}
+
+#[test]
+fn an_app_that_routes_itself_to_sign_in_is_signed_out_not_a_stale_rule() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "spasignout", false);
+    let f = finding(&report, "spasignout.ads");
+    assert_eq!(f["status"], "login-required", "{f:#}");
+    assert_eq!(f["class"], "signed-out");
+    assert_eq!(code, Some(3));
+}
+
+#[test]
+fn a_bot_wall_is_blocked_not_a_stale_rule() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "wall", false);
+    let f = finding(&report, "wall.ads");
+    assert_eq!(f["class"], "blocked", "{f:#}");
+    assert_eq!(code, Some(3));
+}
+
+#[test]
+fn controls_in_open_and_closed_shadow_roots_are_read_and_changed() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "shadow", true);
+    for key in ["ads", "ai-training"] {
+        assert_eq!(
+            finding(&report, &format!("shadow.{key}"))["status"],
+            "fixed",
+            "{report:#}"
+        );
+        assert_eq!(replica.server.state("shadow", key).as_deref(), Some("off"));
+    }
+}
+
+#[test]
+fn a_rule_can_name_the_attribute_that_holds_the_state() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "declared", true);
+    let f = finding(&report, "declared.ai-training");
+    assert_eq!(f["status"], "fixed", "{f:#}");
+    assert_eq!(f["previous"], "on");
+    assert_eq!(
+        replica.server.state("declared", "ai-training").as_deref(),
+        Some("unchecked")
+    );
+}
+
+#[test]
+fn an_option_is_recognised_by_its_value_in_any_language() {
+    require_chromium();
+    let replica = server();
+    let (_, checked) = run(&replica, "optionvalue", false);
+    let f = finding(&checked, "optionvalue.partners");
+    assert_eq!(f["status"], "drift", "{f:#}");
+    assert_eq!(f["current"], "Teilen");
+    let (_, applied) = run(&replica, "optionvalue", true);
+    assert_eq!(
+        finding(&applied, "optionvalue.partners")["status"],
+        "fixed",
+        "{applied:#}"
+    );
+    assert_eq!(replica.server.state("optionvalue", "partners").as_deref(), Some("dont"));
+}
+
+#[test]
+fn a_rule_may_accept_the_sites_own_confirm_dialog() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "confirmdialog", true);
+    let f = finding(&report, "confirmdialog.ads");
+    assert_eq!(f["status"], "fixed", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n.as_str().unwrap_or("").contains("confirm"))),
+        "{f:#}"
+    );
+    assert_eq!(replica.server.state("confirmdialog", "ads").as_deref(), Some("off"));
+}
+
+#[test]
+fn a_declared_overlay_is_dismissed_the_private_way() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "overlay", true);
+    assert_eq!(finding(&report, "overlay.ads")["status"], "fixed", "{report:#}");
+    assert_eq!(replica.server.state("overlay", "consent").as_deref(), Some("necessary"));
+}
