@@ -22,3 +22,36 @@ export function derive(a, b) {
   if (!a && !b) return 'off';
   return 'mixed';
 }
+
+/**
+ * Wires the page's tri-state group: `#partners-all` (mixed when its two
+ * children differ) over `#partner-analytics` and `#partner-ads`, each change
+ * saved. `event` is the library's change event; `checkedOf(element, event)`
+ * the new value it reports (the `checked` property unless the library puts it
+ * in the event's detail).
+ */
+export function wirePartners(lib, event, checkedOf = (el) => el.checked) {
+  const all = document.getElementById('partners-all');
+  const children = [document.getElementById('partner-analytics'), document.getElementById('partner-ads')];
+  const syncAll = () => {
+    const value = derive(children[0].checked, children[1].checked);
+    all.checked = value === 'on';
+    all.indeterminate = value === 'mixed';
+    return value;
+  };
+  syncAll();
+  for (const child of children) {
+    child.addEventListener(event, (e) => {
+      save(lib, child.id, onOff(checkedOf(child, e)));
+      save(lib, all.id, syncAll());
+    });
+  }
+  all.addEventListener(event, (e) => {
+    const on = checkedOf(all, e);
+    for (const child of children) {
+      child.checked = on;
+      save(lib, child.id, onOff(on));
+    }
+    save(lib, all.id, syncAll());
+  });
+}
