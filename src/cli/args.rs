@@ -34,7 +34,14 @@ pub struct GlobalArgs {
     /// Use an existing browser over CDP instead of starting Chromium: a pool
     /// (browserless, Selenium Grid 4) or `chromium --remote-debugging-port`
     /// (ws://HOST:PORT/devtools/browser/ID, or http://HOST:PORT)
-    #[arg(long, global = true, env = "PRIVAUDIT_BROWSER_WS", value_name = "URL")]
+    // Its value can carry a pool's token: --help shows the variable, never the value.
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_BROWSER_WS",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub browser_ws: Option<String>,
     /// Show the browser window instead of running headless
     #[arg(long, global = true, env = "PRIVAUDIT_HEADED")]
@@ -270,10 +277,17 @@ pub struct NotifyArgs {
     /// Send an alert to this webhook (repeatable): generic JSON, or Slack,
     /// Discord and ntfy recognised by host; prefix `slack:`, `discord:`,
     /// `ntfy:` or `json:` to choose
-    #[arg(long = "notify", value_name = "URL", env = "PRIVAUDIT_NOTIFY", value_delimiter = ' ')]
+    // A webhook's URL is its secret: --help shows the variable, never the value.
+    #[arg(
+        long = "notify",
+        value_name = "URL",
+        env = "PRIVAUDIT_NOTIFY",
+        hide_env_values = true,
+        value_delimiter = ' '
+    )]
     pub urls: Vec<String>,
     /// Run this shell command with the alert on stdin (e.g. "mail -s privaudit me")
-    #[arg(long, value_name = "CMD", env = "PRIVAUDIT_NOTIFY_CMD")]
+    #[arg(long, value_name = "CMD", env = "PRIVAUDIT_NOTIFY_CMD", hide_env_values = true)]
     pub notify_cmd: Option<String>,
     /// Alert after every run, not only when something changed
     #[arg(long)]

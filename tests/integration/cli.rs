@@ -139,3 +139,51 @@ fn json_outputs_follow_their_schema() {
         assert!(def.contains_key(key), "`{key}` is not in ListedPlatform's schema");
     }
 }
+
+/// Webhook URLs, notification commands and browser-pool URLs carry secrets:
+/// `--help` may name their variables but never print their values.
+#[test]
+fn help_never_prints_secret_environment_values() {
+    const SECRETS: [(&str, &str); 3] = [
+        (
+            "PRIVAUDIT_NOTIFY",
+            "https://hooks.slack.com/services/T000/B000/s3cr3t-hook",
+        ),
+        ("PRIVAUDIT_NOTIFY_CMD", "mail -s s3cr3t-cmd me@example.com"),
+        ("PRIVAUDIT_BROWSER_WS", "wss://pool.example.com/?token=s3cr3t-token"),
+    ];
+    let env = Env::new();
+    let top = env.cmd().arg("--help").output().unwrap();
+    let top = String::from_utf8_lossy(&top.stdout).to_string();
+    // Every command in the top-level list, and the nested ones that alert.
+    let mut commands: Vec<Vec<String>> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(|c| vec![c.to_string()])
+        .collect();
+    assert!(commands.len() > 5, "commands parsed from --help: {commands:?}");
+    commands.push(vec![]);
+    commands.push(vec!["policy".into(), "check".into()]);
+    for command in &commands {
+        for flag in ["--help", "-h"] {
+            let mut cmd = env.cmd();
+            for (name, value) in SECRETS {
+                cmd.env(name, value);
+            }
+            let out = cmd.args(command).arg(flag).output().unwrap();
+            assert!(out.status.success(), "{command:?} {flag}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            for (name, value) in SECRETS {
+                assert!(
+                    !text.contains(value) && !text.contains("s3cr3t"),
+                    "`privaudit {} {flag}` printed the value of {name}",
+                    command.join(" ")
+                );
+            }
+        }
+    }
+}
