@@ -10,9 +10,6 @@ use crate::rules::{Catalogue, PlatformRules, SettingKind, SettingRule};
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub platforms: Vec<PlatformPlan>,
-    /// Profile overrides that name no known setting: probably a typo, or a
-    /// setting removed from the rules.
-    pub unknown_overrides: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,21 +184,9 @@ pub fn build(
         });
     }
 
-    let unknown_overrides = profile
-        .settings
-        .keys()
-        .filter(|key| {
-            !catalogue
-                .platforms
-                .iter()
-                .any(|p| p.settings.iter().any(|s| &s.key(&p.id) == *key))
-        })
-        .cloned()
-        .collect();
-    Ok(Plan {
-        platforms,
-        unknown_overrides,
-    })
+    // Overrides that name no setting are the profile check's to report
+    // (`profile::check`), with line and column.
+    Ok(Plan { platforms })
 }
 
 #[cfg(test)]
@@ -285,13 +270,12 @@ source = "https://www.example.com/help"
     }
 
     #[test]
-    fn a_setting_override_wins_and_unknown_overrides_are_reported() {
+    fn a_setting_override_wins() {
         let mut profile = Profile::preset(Preset::Strict);
         profile.settings.insert("demo.ads".into(), Wanted::Value("on".into()));
         profile.settings.insert("demo.nope".into(), Wanted::Private);
         let plan = build(&catalogue(), &profile, &[], &BTreeMap::new()).unwrap();
         assert!(ids(&plan).contains(&"ads=on".to_string()));
-        assert_eq!(plan.unknown_overrides, ["demo.nope"]);
     }
 
     #[test]

@@ -179,10 +179,7 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
             timeout: options.timeout,
         })
     };
-    let subplan = |platforms: Vec<PlatformPlan>| Plan {
-        platforms,
-        unknown_overrides: Vec::new(),
-    };
+    let subplan = |platforms: Vec<PlatformPlan>| Plan { platforms };
     let sessions = match (&options.sessions, &options.browser_profile) {
         (Some(s), None) => s,
         (_, profile) => return Ok(vec![(plan.clone(), launch(profile.clone()))]),

@@ -213,7 +213,6 @@ async fn sign_in(
     // Prove it: read the platform's settings as check would.
     let one = plan::Plan {
         platforms: vec![pp.clone()],
-        unknown_overrides: Vec::new(),
     };
     let findings = audit::check(browser, &one, options, &|_| {}).await;
     Ok(match findings.iter().find(|f| f.status == Status::LoginRequired) {

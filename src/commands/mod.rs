@@ -49,12 +49,22 @@ pub fn load_rules(ctx: &Context) -> anyhow::Result<Catalogue> {
     })
 }
 
-/// Loads the profile; a missing default profile falls back to `strict`, a
-/// missing explicit one is an error.
-pub fn load_profile(ctx: &Context, explicit: Option<&Path>) -> anyhow::Result<Profile> {
+/// Loads the profile and checks it against the rules; a missing default
+/// profile falls back to `strict`, a missing explicit one is an error, and a
+/// value or override the rules cannot use stops with its line and column.
+pub fn load_profile(ctx: &Context, explicit: Option<&Path>, catalogue: &Catalogue) -> anyhow::Result<Profile> {
     let path = explicit.map(|p| p.to_path_buf()).unwrap_or_else(|| ctx.profile_path());
     match crate::profile::load(&path)? {
-        Ok(Loaded::Found(p)) => Ok(p),
+        Ok(Loaded::Found(p)) => {
+            let problems = crate::profile::check(&p, catalogue);
+            show_diagnostics(ctx, &problems.files, &problems.diagnostics);
+            if problems.has_errors() {
+                return Err(Failure::usage(format!("the profile {} is not valid", path.display()))
+                    .hint("fix the values above (`privaudit rules show PLATFORM` lists a platform's settings)")
+                    .into());
+            }
+            Ok(p)
+        }
         Ok(Loaded::Missing(p)) => {
             if explicit.is_some() {
                 return Err(Failure::usage(format!("profile {} does not exist", path.display()))
@@ -78,7 +88,6 @@ pub fn load_profile(ctx: &Context, explicit: Option<&Path>) -> anyhow::Result<Pr
 
 /// Builds the plan for `platforms` (all when empty), with `--base-url` overrides.
 pub fn plan(
-    ctx: &Context,
     catalogue: &Catalogue,
     profile: &Profile,
     platforms: &[String],
@@ -88,11 +97,7 @@ pub fn plan(
     let plan = crate::plan::build(catalogue, profile, platforms, &base_urls).map_err(|e| {
         Failure::usage(e.to_string()).hint("`privaudit rules list` shows the platforms privaudit knows")
     })?;
-    for key in &plan.unknown_overrides {
-        ctx.console.warn(&format!(
-            "the profile overrides `{key}`, which no rule defines (see `privaudit rules list`)"
-        ));
-    }
+    // Overrides no rule defines were reported when the profile was loaded.
     Ok(plan)
 }
 

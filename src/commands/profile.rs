@@ -1,6 +1,6 @@
 //! `privaudit profile init|show`.
 
-use super::load_profile;
+use super::{load_profile, load_rules};
 use crate::cli::{Context, ProfileCommand};
 use crate::exit::Exit;
 use crate::failure::Failure;
@@ -33,7 +33,7 @@ fn init(ctx: &Context, preset: Preset, force: bool) -> anyhow::Result<Exit> {
 }
 
 fn show(ctx: &Context) -> anyhow::Result<Exit> {
-    let profile = load_profile(ctx, None)?;
+    let profile = load_profile(ctx, None, &load_rules(ctx)?)?;
     let mut text = format!("profile: {}\npreset: {}\n", profile.source, profile.preset.as_str());
     text.push_str(&format!(
         "platforms: {}\n",

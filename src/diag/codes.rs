@@ -61,10 +61,11 @@ lint_codes! {
     SecretFill = "secret-fill": "a fill step aimed at what looks like a password or code field",
     SelectOnToggle = "select-on-toggle": "a select step on a checkbox or switch",
     ManualWithApply = "manual-with-apply": "apply steps on a manual setting",
-    IncompleteLoginForm = "incomplete-login-form": "a sign-in form without username, password and submit together",
+    IncompleteLoginForm = "incomplete-login-form": "a sign-in form without both a password field and a submit button",
     StaleVerified = "stale-verified": "the rule was last verified more than 180 days ago (warning)",
     FileNameMismatch = "file-name-mismatch": "the platform id differs from the file name (warning)",
     NoSettings = "no-settings": "a platform without settings (warning)",
+    UnknownSetting = "unknown-setting": "a profile override names a setting no rule defines (a warning when the whole platform is unknown)",
 }
 
 impl LintCode {

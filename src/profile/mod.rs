@@ -2,6 +2,7 @@
 //! per-setting overrides, and which platforms to audit.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -9,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{self, Diagnostic, SourceFiles};
 use crate::rules::Category;
+
+mod check;
+
+pub use check::check;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -75,9 +80,9 @@ struct ProfileFile {
     #[serde(default)]
     platforms: Vec<String>,
     #[serde(default)]
-    categories: BTreeMap<Category, String>,
+    categories: BTreeMap<Category, toml::Spanned<String>>,
     #[serde(default)]
-    settings: BTreeMap<String, String>,
+    settings: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
 }
 
 /// Where the effective profile came from, for messages and reports.
@@ -106,6 +111,18 @@ pub struct Profile {
     pub categories: BTreeMap<Category, Wanted>,
     /// `platform.setting` → wanted value.
     pub settings: BTreeMap<String, Wanted>,
+    /// Where each value stands in the file, for diagnostics; None for a preset.
+    pub written: Option<Written>,
+}
+
+/// A profile file's text and the byte ranges of what it says.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    pub text: String,
+    /// Category → its value's range.
+    pub categories: BTreeMap<Category, Range<usize>>,
+    /// `platform.setting` → (the key's range, the value's range).
+    pub settings: BTreeMap<String, (Range<usize>, Range<usize>)>,
 }
 
 /// A profile file that does not parse: the diagnostic and its text.
@@ -122,6 +139,7 @@ impl Profile {
             platforms: Vec::new(),
             categories: Category::ALL.iter().map(|c| (*c, preset.wanted(*c))).collect(),
             settings: BTreeMap::new(),
+            written: None,
         }
     }
 
@@ -136,14 +154,23 @@ impl Profile {
         let mut profile = Profile::preset(preset);
         profile.source = ProfileSource::File(name.to_path_buf());
         profile.platforms = file.platforms;
+        let mut written = Written {
+            text: text.to_string(),
+            ..Written::default()
+        };
         for (category, wanted) in file.categories {
-            profile.categories.insert(category, Wanted::parse(&wanted));
+            profile.categories.insert(category, Wanted::parse(wanted.get_ref()));
+            written.categories.insert(category, wanted.span());
         }
-        profile.settings = file
-            .settings
-            .iter()
-            .map(|(k, v)| (k.clone(), Wanted::parse(v)))
-            .collect();
+        for (key, wanted) in file.settings {
+            profile
+                .settings
+                .insert(key.get_ref().clone(), Wanted::parse(wanted.get_ref()));
+            written
+                .settings
+                .insert(key.get_ref().clone(), (key.span(), wanted.span()));
+        }
+        profile.written = Some(written);
         Ok(profile)
     }
 

@@ -80,3 +80,47 @@ fn explicit_missing_profile_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("does not exist"));
 }
+
+/// A wanted value the setting cannot take would be drift every night: it
+/// stops the run with its line and column and the nearest valid value.
+#[test]
+fn a_misspelt_value_stops_with_the_nearest_valid_one() {
+    let env = Env::new();
+    env.write_profile("preset = \"strict\"\n[categories]\nai-training = \"privat\"\n");
+    env.cmd().args(["check", "x"]).assert().code(2).stderr(
+        predicate::str::contains("profile.toml:3:15").and(predicate::str::contains("did you mean \"private\"")),
+    );
+
+    env.write_profile("[settings]\n\"x.personalized-ads\" = \"of\"\n");
+    env.cmd()
+        .args(["profile", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("profile.toml:2:").and(predicate::str::contains("did you mean \"off\"")));
+
+    // A choice takes an option's name, not on/off.
+    env.write_profile("[settings]\n\"amazon.interest-based-ads\" = \"off\"\n");
+    env.cmd()
+        .args(["profile", "show"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an option").and(predicate::str::contains("Do not show me")));
+}
+
+/// An override for a setting the platform does not have does nothing: say
+/// so, with the id it probably meant; an unknown platform only warns.
+#[test]
+fn an_override_for_an_unknown_setting_names_the_likely_one() {
+    let env = Env::new();
+    env.write_profile("[settings]\n\"x.personalised-ads\" = \"on\"\n");
+    env.cmd().args(["check", "x"]).assert().code(2).stderr(
+        predicate::str::contains("profile.toml:2:1").and(predicate::str::contains("did you mean `x.personalized-ads`")),
+    );
+
+    env.write_profile("[settings]\n\"nosuchplatform.ads\" = \"on\"\n\"x.personalized-ads\" = \"on\"\n");
+    env.cmd()
+        .args(["profile", "show"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").and(predicate::str::contains("nosuchplatform")));
+}
