@@ -5,6 +5,9 @@
 //! privaudit's own peak RSS (the browser excluded), and measures a floor in the
 //! same run: a minimal CDP client that only opens the same pages in 4 tabs and
 //! fetches their accessibility trees. It also times `privaudit rules list`.
+//! Then the huge page: one settings page with a 3,000-row table (about
+//! 42,000 accessibility nodes, as in field case 17), timed for `check` and
+//! for `apply --yes`; `--huge-rows N` changes the row count.
 //! It prints figures; it asserts nothing (machines are noisy).
 
 // A benchmark harness is a program of its own: it prints its report itself.
@@ -26,7 +29,17 @@ const PAGES: [&str; 3] = [
 ];
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    // Positional numbers are platform counts; `--huge-rows N` sizes the huge page.
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut huge_rows = 3000;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--huge-rows" {
+            huge_rows = args.next().and_then(|n| n.parse().ok()).expect("--huge-rows N");
+        } else if let Ok(n) = arg.parse() {
+            sizes.push(n);
+        }
+    }
     let sizes = if sizes.is_empty() { vec![3, 10, 30] } else { sizes };
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_privaudit"));
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -62,6 +75,8 @@ fn main() {
         );
         server.stop();
     }
+
+    huge_page(&binary, &runtime, huge_rows);
 
     let mut runs: Vec<Duration> = (0..21)
         .map(|_| {
@@ -199,4 +214,96 @@ async fn floor(fixture: &Fixture, server: &ReplicaServer) -> Duration {
     let _ = browser.wait().await;
     driver.abort();
     start.elapsed()
+}
+
+/// Field case 17 rebuilt: one checkbox above a table of `rows` connected
+/// apps, each row four cells and a button. Times `check` (finds drift) and
+/// `apply --yes` (fixes it, re-reads), each on a fresh server state.
+fn huge_page(binary: &Path, runtime: &tokio::runtime::Runtime, rows: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("replicas/huge");
+    std::fs::create_dir_all(site.join("settings")).expect("site dir");
+    std::fs::write(site.join("replica.toml"), "[state]\napps-sharing = \"on\"\n").expect("manifest");
+    std::fs::write(
+        site.join("login.html"),
+        "<!DOCTYPE html><title>Sign in</title><form><input name=u><input type=password name=p><button>Sign in</button></form>",
+    )
+    .expect("login page");
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Apps</title></head><body><main>\
+         <h1>Apps and data access</h1><label><input type=\"checkbox\" id=\"a\" {{checked:apps-sharing}}> \
+         Let connected apps use my data for ads</label><table><thead><tr><th>App</th><th>Access</th><th>Since</th><th></th></tr></thead><tbody>",
+    );
+    for i in 0..rows {
+        html.push_str(&format!(
+            "<tr><td>App {i:04}</td><td>Read your profile and posts</td><td>2025-01-{:02}</td>\
+             <td><button type=\"button\">Remove</button></td></tr>",
+            i % 28 + 1
+        ));
+    }
+    html.push_str(
+        "</tbody></table></main><script>document.getElementById('a').addEventListener('change', e => \
+         fetch('/__replica/huge/state/apps-sharing', {method: 'POST', body: e.target.checked ? 'on' : 'off'}));</script></body></html>",
+    );
+    std::fs::write(site.join("settings/apps.html"), html).expect("page");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).expect("rules dir");
+    std::fs::write(
+        rules.join("huge.toml"),
+        r#"[platform]
+id = "huge"
+name = "Huge page (benchmark)"
+domains = ["huge.invalid"]
+base_url = "https://huge.invalid"
+verified = "2026-11-30"
+
+[login]
+url = "/login"
+
+[[setting]]
+id = "apps-sharing"
+label = "Let connected apps use my data for ads"
+category = "third-party-sharing"
+page = "/settings/apps"
+control = { role = "checkbox", name = "Let connected apps use my data for ads" }
+private_value = "off"
+source = "https://github.com/microsoft/playwright/issues/41331"
+"#,
+    )
+    .expect("rule");
+
+    for command in ["check", "apply"] {
+        let server = runtime
+            .block_on(ReplicaServer::start(
+                Source::Directory(dir.path().join("replicas")),
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ))
+            .expect("replica server");
+        let config = tempfile::tempdir().expect("config dir");
+        let mut cmd = Command::new(binary);
+        cmd.env("PRIVAUDIT_CONFIG", config.path())
+            .args(["--rules"])
+            .arg(&rules)
+            .args([command, "huge", "--no-history", "--format", "json", "--base-url"])
+            .arg(format!("huge={}", server.base_url("huge")))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if command == "apply" {
+            cmd.arg("--yes");
+        }
+        let start = Instant::now();
+        let out = cmd.output().expect("run privaudit");
+        let elapsed = start.elapsed();
+        let report = String::from_utf8_lossy(&out.stdout);
+        let status = ["\"drift\"", "\"fixed\"", "\"ok\""]
+            .iter()
+            .find(|s| report.contains(*s))
+            .map_or("?", |s| s.trim_matches('"'));
+        println!(
+            "huge page ({rows} rows): {command:<5} {:>6.2} s  exit {:?}  status {status}",
+            elapsed.as_secs_f64(),
+            out.status.code()
+        );
+        server.stop();
+    }
 }
