@@ -185,6 +185,7 @@ impl Matrix {
             cells.extend(row.cells.iter().map(Self::cell_text));
             table.add_row(cells);
         }
+        crate::output::keep_words_whole(&mut table, &[]);
         format!(
             "{table}\n{}\nSources: `privaudit rules show PLATFORM`, or --format html for a page with every source linked.\n",
             self.totals()

@@ -20,4 +20,4 @@ pub use markdown::escape_cell;
 pub use progress::Progress;
 pub use render::{render, Format, Render};
 pub use style::Tone;
-pub use table::{table, TableStyle};
+pub use table::{keep_words_whole, table, TableStyle};

@@ -21,11 +21,14 @@ pub enum Tone {
     Warning,
     Error,
     Help,
+    /// Secondary text beside a label: a setting's id.
+    Quiet,
 }
 
 impl Tone {
     pub fn style(self) -> Style {
         let color = match self {
+            Tone::Quiet => return Style::new().dimmed(),
             Tone::Good | Tone::Help => AnsiColor::Green,
             Tone::Bad | Tone::Error => AnsiColor::Red,
             Tone::Unknown | Tone::Warning => AnsiColor::Yellow,

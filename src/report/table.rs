@@ -5,7 +5,7 @@ use comfy_table::Cell;
 
 use super::cells::current_text;
 use crate::audit::{Run, Status};
-use crate::output::{table, TableStyle, Tone};
+use crate::output::{keep_words_whole, table, TableStyle, Tone};
 
 /// The colour a status is shown in.
 pub fn status_tone(status: Status) -> Tone {
@@ -29,15 +29,20 @@ pub fn render(run: &Run, color: bool) -> String {
         } else {
             f.status.as_str().to_string()
         };
+        // The id under the label: what a profile override is keyed by.
+        let id = format!("{}.{}", f.platform, f.setting);
+        let id = if color { Tone::Quiet.paint(&id) } else { id };
         table.add_row(vec![
             Cell::new(&f.platform_name),
-            Cell::new(&f.label),
+            Cell::new(format!("{}\n{id}", f.label)),
             Cell::new(f.category.as_str()),
             Cell::new(current_text(&f.current)),
             Cell::new(&f.wanted),
             Cell::new(status),
         ]);
     }
+    // On a narrow terminal the category goes first: the id says as much.
+    keep_words_whole(&mut table, &[2]);
     let mut out = table.to_string();
     out.push('\n');
 

@@ -1,7 +1,7 @@
 //! The history timeline (`privaudit history`) in every format.
 
 use crate::history::{Entry, Timeline};
-use crate::output::{escape_cell, table, Render, TableStyle};
+use crate::output::{escape_cell, keep_words_whole, table, Render, TableStyle};
 
 fn day_and_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
@@ -37,6 +37,7 @@ impl Render for Timeline {
                     e.transition.clone().unwrap_or_default(),
                 ]);
             }
+            keep_words_whole(&mut t, &[6, 5]);
             format!("{t}\n")
         };
         for r in &self.unfinished_runs {

@@ -92,3 +92,25 @@ fn output_file_is_written() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("| Platform |"), "{text}");
 }
+
+/// Off a terminal the matrix fits `COLUMNS` (else 120): at 80 it stays
+/// inside the edge and no category name is broken across lines.
+#[test]
+fn the_matrix_fits_80_columns_without_breaking_a_category() {
+    let out = Env::new().cmd().arg("defaults").env("COLUMNS", "80").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let table: Vec<&str> = text.lines().take_while(|l| !l.starts_with('└')).collect();
+    let widest = table.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 80, "{widest} columns:\n{text}");
+    for category in ["ai-training", "ad-personalisation", "third-party-sharing"] {
+        assert!(text.contains(category), "{category} broken:\n{text}");
+    }
+    let wide = Env::new().cmd().arg("defaults").env_remove("COLUMNS").output().unwrap();
+    let widest = String::from_utf8_lossy(&wide.stdout)
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 120, "off a terminal without COLUMNS: {widest} columns");
+}
