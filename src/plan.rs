@@ -54,6 +54,12 @@ pub enum PlanError {
     UnknownPlatform { name: String, known: String },
     #[error("--base-url names unknown platform `{0}`")]
     UnknownOverride(String),
+    #[error("{platform} has no setting `{setting}`; its settings: {known}")]
+    UnknownSetting {
+        platform: String,
+        setting: String,
+        known: String,
+    },
 }
 
 impl PlatformPlan {
@@ -125,24 +131,52 @@ pub fn build(
             return Err(PlanError::UnknownOverride(id.clone()));
         }
     }
+    // `PLATFORM` selects a whole platform, `PLATFORM.SETTING` one setting.
     let selection: &[String] = if only.is_empty() { &profile.platforms } else { only };
-    for name in selection {
-        if catalogue.platform(name).is_none() {
+    let mut whole: Vec<&str> = Vec::new();
+    let mut picked: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for entry in selection {
+        let (name, setting) = match entry.split_once('.') {
+            Some((p, s)) => (p, Some(s)),
+            None => (entry.as_str(), None),
+        };
+        let Some(platform) = catalogue.platform(name) else {
             return Err(PlanError::UnknownPlatform {
-                name: name.clone(),
+                name: name.to_string(),
                 known: known(),
             });
+        };
+        match setting {
+            None => whole.push(name),
+            Some(setting) if platform.settings.iter().any(|s| s.id == setting) => {
+                picked.entry(name).or_default().push(setting);
+            }
+            Some(setting) => {
+                return Err(PlanError::UnknownSetting {
+                    platform: platform.id.clone(),
+                    setting: setting.to_string(),
+                    known: platform
+                        .settings
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+            }
         }
     }
 
     let mut platforms = Vec::new();
     for platform in &catalogue.platforms {
-        if !selection.is_empty() && !selection.iter().any(|s| s == &platform.id) {
+        let id = platform.id.as_str();
+        if !selection.is_empty() && !whole.contains(&id) && !picked.contains_key(id) {
             continue;
         }
+        let only_settings = if whole.contains(&id) { None } else { picked.get(id) };
         let items: Vec<PlanItem> = platform
             .settings
             .iter()
+            .filter(|setting| only_settings.is_none_or(|only| only.contains(&setting.id.as_str())))
             .filter_map(|setting| {
                 let (wanted, wanted_names, wanted_value) =
                     match profile.wanted(&platform.id, &setting.id, setting.category) {

@@ -238,9 +238,14 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Platforms to audit (default: the profile's list, else every platform)
-    #[arg(value_name = "PLATFORM")]
+    /// Platforms to audit, or single settings as PLATFORM.SETTING (default:
+    /// the profile's list, else every platform)
+    #[arg(value_name = "PLATFORM[.SETTING]")]
     pub platforms: Vec<String>,
+    /// Only settings of these categories (repeatable, or comma-separated):
+    /// ai-training, ad-personalisation, third-party-sharing, other
+    #[arg(long = "category", value_name = "CATEGORY", value_delimiter = ',', value_parser = parse_category)]
+    pub categories: Vec<crate::rules::Category>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Use this profile file instead of <config>/profile.toml
@@ -376,6 +381,14 @@ pub enum ProfileCommand {
     },
     /// Show the effective profile and where it comes from
     Show,
+}
+
+fn parse_category(s: &str) -> Result<crate::rules::Category, String> {
+    use crate::rules::Category;
+    Category::ALL.iter().copied().find(|c| c.as_str() == s).ok_or_else(|| {
+        let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+        format!("unknown category `{s}`; the categories are {}", known.join(", "))
+    })
 }
 
 fn parse_base_url(s: &str) -> Result<(String, String), String> {

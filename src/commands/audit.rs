@@ -38,7 +38,7 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
     let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
     let catalogue = load_rules(ctx)?;
     let profile = load_profile(ctx, args.profile.as_deref(), &catalogue)?;
-    let plan = plan(&catalogue, &profile, &args.platforms, &args.base_urls)?;
+    let plan = plan(&catalogue, &profile, &args.platforms, &args.categories, &args.base_urls)?;
     let options = run_options(ctx, args, mode, &plan, &catalogue.version, &profile.source.to_string())?;
 
     let recording = !args.no_history && !matches!(mode, Mode::Apply { dry_run: true, .. });

@@ -25,7 +25,7 @@ use crate::notify::{Notice, Target};
 use crate::output::{Format, Progress, Render};
 use crate::plan::Plan;
 use crate::profile::{Loaded, Profile};
-use crate::rules::{load, Catalogue};
+use crate::rules::{load, Catalogue, Category};
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -86,17 +86,40 @@ pub fn load_profile(ctx: &Context, explicit: Option<&Path>, catalogue: &Catalogu
     }
 }
 
-/// Builds the plan for `platforms` (all when empty), with `--base-url` overrides.
+/// Builds the plan for `platforms` (all when empty; `PLATFORM.SETTING` for
+/// one setting), only `categories` when any, with `--base-url` overrides.
 pub fn plan(
     catalogue: &Catalogue,
     profile: &Profile,
     platforms: &[String],
+    categories: &[Category],
     base_urls: &[(String, String)],
 ) -> anyhow::Result<Plan> {
     let base_urls: BTreeMap<String, String> = base_urls.iter().cloned().collect();
-    let plan = crate::plan::build(catalogue, profile, platforms, &base_urls).map_err(|e| {
-        Failure::usage(e.to_string()).hint("`privaudit rules list` shows the platforms privaudit knows")
+    let mut plan = crate::plan::build(catalogue, profile, platforms, &base_urls).map_err(|e| {
+        let hint = match &e {
+            crate::plan::PlanError::UnknownSetting { platform, .. } => {
+                format!("`privaudit rules show {platform}` lists its settings")
+            }
+            _ => "`privaudit rules list` shows the platforms privaudit knows".to_string(),
+        };
+        Failure::usage(e.to_string()).hint(hint)
     })?;
+    if !categories.is_empty() {
+        for pp in &mut plan.platforms {
+            pp.items.retain(|item| categories.contains(&item.setting.category));
+        }
+        plan.platforms.retain(|pp| !pp.items.is_empty());
+        if plan.platforms.is_empty() {
+            let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+            return Err(Failure::usage(format!(
+                "no setting to audit: none of the selected settings is in {}",
+                names.join(", ")
+            ))
+            .hint("`privaudit rules list` shows each platform's categories")
+            .into());
+        }
+    }
     // Overrides no rule defines were reported when the profile was loaded.
     Ok(plan)
 }

@@ -461,3 +461,51 @@ fn images_and_fonts_are_not_fetched_unless_the_rule_allows_them() {
     assert!(requests.iter().any(|r| r.ends_with("/x/avatar.png")), "{requests:?}");
     assert!(!requests.iter().any(|r| r.ends_with(".woff2")), "{requests:?}");
 }
+
+/// `PLATFORM.SETTING` audits one setting, `--category` one kind of setting;
+/// a setting the platform does not have is a usage error naming the fix.
+#[test]
+fn single_settings_and_categories_narrow_the_audit() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = env
+            .cmd()
+            .arg("check")
+            .args(args)
+            .args(replica.base_url_args(&["x", "linkedin"]))
+            .args(["--format", "json", "--no-history"])
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        let mut ids: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{}.{}", f["platform"].as_str().unwrap(), f["setting"].as_str().unwrap()))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&["x.grok-training"]), ["x.grok-training"]);
+    assert_eq!(
+        ids(&["x.grok-training", "linkedin.generative-ai-data"]),
+        ["linkedin.generative-ai-data", "x.grok-training"]
+    );
+    let ai = ids(&["x", "linkedin", "--category", "ai-training"]);
+    assert!(ai.contains(&"x.grok-training".to_string()), "{ai:?}");
+    assert!(ai.contains(&"linkedin.generative-ai-data".to_string()), "{ai:?}");
+    assert!(!ai.contains(&"x.personalized-ads".to_string()), "{ai:?}");
+
+    env.cmd()
+        .args(["check", "x.grok-trainin"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no setting `grok-trainin`").and(predicate::str::contains("rules show x")));
+    env.cmd()
+        .args(["check", "x", "--category", "ai"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ai-training, ad-personalisation"));
+}
