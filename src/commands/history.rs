@@ -3,18 +3,22 @@
 use super::emit;
 use crate::cli::{Context, HistoryArgs};
 use crate::exit::Exit;
-use crate::failure::Failure;
 use crate::history::Timeline;
 
 pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     let path = ctx.history_path();
-    if !path.exists() {
-        return Err(Failure::usage(format!("no history yet at {}", path.display()))
-            .hint("`privaudit check` records every run; run it first")
-            .into());
-    }
-    let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
-    let timeline = Timeline::read(&path, args.platform.as_deref(), since.as_deref())?;
+    // No run recorded yet is an empty history, not a mistake: a script gets
+    // an empty timeline in its format, a person a note on what fills it.
+    let timeline = if path.exists() {
+        let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
+        Timeline::read(&path, args.platform.as_deref(), since.as_deref())?
+    } else {
+        ctx.console.note(&format!(
+            "no run is recorded yet at {}; `privaudit check` records every run",
+            path.display()
+        ));
+        Timeline::empty(&path)
+    };
     emit(ctx, &timeline, args.output.format)?;
     Ok(Exit::Ok)
 }

@@ -78,6 +78,15 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// The timeline of a store that does not exist yet.
+    pub fn empty(path: &Path) -> Timeline {
+        Timeline {
+            history: path.to_path_buf(),
+            entries: Vec::new(),
+            unfinished_runs: Vec::new(),
+        }
+    }
+
     /// The timeline of the store at `path`, optionally for one platform and
     /// from a day on (YYYY-MM-DD).
     pub fn read(path: &Path, platform: Option<&str>, since: Option<&str>) -> anyhow::Result<Timeline> {

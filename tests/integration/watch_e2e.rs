@@ -325,14 +325,19 @@ fn policy_fetch_failures_are_incomplete_not_fatal() {
     assert!(stdout.contains("Policy not checked: x"), "{stdout}");
 }
 
+/// Before the first run the history is empty, not a usage error: a script
+/// gets an empty timeline, a person a note saying what fills it.
 #[test]
-fn history_without_runs_says_how_to_start() {
+fn history_without_runs_is_empty_and_says_how_to_start() {
     let env = Env::new();
     env.cmd()
         .arg("history")
         .assert()
-        .code(2)
+        .success()
         .stderr(predicates::str::contains("privaudit check"));
+    let out = env.cmd().args(["history", "--format", "json"]).assert().success();
+    let timeline = json(&out.get_output().stdout);
+    assert_eq!(timeline["entries"].as_array().map(Vec::len), Some(0), "{timeline:#}");
 }
 
 #[test]
