@@ -56,7 +56,7 @@ pub fn load_profile(ctx: &Context, explicit: Option<&Path>, catalogue: &Catalogu
     let path = explicit.map(|p| p.to_path_buf()).unwrap_or_else(|| ctx.profile_path());
     match crate::profile::load(&path)? {
         Ok(Loaded::Found(p)) => {
-            let problems = crate::profile::check(&p, catalogue);
+            let problems = crate::profile::check::against(&p, catalogue);
             show_diagnostics(ctx, &problems.files, &problems.diagnostics);
             if problems.has_errors() {
                 return Err(Failure::usage(format!("the profile {} is not valid", path.display()))

@@ -29,7 +29,7 @@ impl Problems {
 
 /// Checks `profile` against `catalogue`. Unknown platforms are warnings (the
 /// rules in use may be a subset); everything else is an error.
-pub fn check(profile: &Profile, catalogue: &Catalogue) -> Problems {
+pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
     let mut files = SourceFiles::default();
     let mut diagnostics = Vec::new();
     let Some(written) = &profile.written else {

@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{self, Diagnostic, SourceFiles};
 use crate::rules::Category;
 
-mod check;
-
-pub use check::check;
+pub mod check;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
