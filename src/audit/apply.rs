@@ -137,14 +137,10 @@ async fn visit(
                     format!("{n} elements match {matcher}, expected one"),
                     FailureClass::RuleStale,
                 ),
-                Some(Look::Read { changed: true, .. }) => (format!("{matcher} kept changing"), FailureClass::Blocked),
-                Some(Look::Read { reading, .. }) if reading.busy => {
-                    (format!("{matcher} stayed busy (aria-busy)"), FailureClass::Blocked)
+                Some(Look::Read { reading, changed, .. }) => {
+                    let (why, class) = page::unsettled(&reading, changed);
+                    (format!("{matcher}: {why}"), class)
                 }
-                Some(Look::Read { .. }) => (
-                    format!("{matcher} was still loading when the page timeout ran out"),
-                    FailureClass::Unreachable,
-                ),
                 _ => (format!("no {matcher}"), FailureClass::RuleStale),
             };
             let mut why = format!("{why} on {}", opened.url);
@@ -153,8 +149,7 @@ async fn visit(
             }
             let hint = match class {
                 FailureClass::RuleStale => format!("the rule in {} needs an update", pp.platform.file),
-                FailureClass::Unreachable => "try again with a longer --timeout".to_string(),
-                _ => "try again".to_string(),
+                other => page::retry_hint(other).to_string(),
             };
             Err(Stop::new(Status::Unreadable, class, format!("{why}: {hint}"), false))
         }
@@ -239,7 +234,7 @@ async fn apply_item(
     // The other settings of this page, as they are before acting: an action
     // must not move them.
     let siblings = siblings_on_page(pp, item);
-    let siblings_before = read_values(tab, &siblings).await;
+    let siblings_before = page::values_now(tab, &siblings).await;
 
     let mark = tab.network_mark();
     for (n, action) in actions(item).iter().enumerate() {
@@ -269,7 +264,7 @@ async fn apply_item(
     // nothing else move?
     let mut watched = vec![item];
     watched.extend(siblings.iter().copied());
-    let mut now_values = read_values(tab, &watched).await.into_iter();
+    let mut now_values = page::values_now(tab, &watched).await.into_iter();
     let live = now_values.next().flatten();
     tracing::debug!(setting = %item.setting.id, ?live, before = %before, "value after acting");
     let mut moved_wrong = None;
@@ -388,28 +383,6 @@ fn siblings_on_page<'a>(pp: &'a PlatformPlan, item: &PlanItem) -> Vec<&'a PlanIt
         .collect()
 }
 
-/// One reading of each item's value on the live page, where it can be read.
-async fn read_values(tab: &Tab, items: &[&PlanItem]) -> Vec<Option<String>> {
-    if items.is_empty() {
-        return Vec::new();
-    }
-    let deadline = Instant::now() + Duration::from_secs(3).min(tab.timeout());
-    match page::read_settled(tab, items, deadline).await {
-        Ok(looks) => looks
-            .into_iter()
-            .map(|look| match look {
-                Look::Read { reading, .. } => reading.value.ok(),
-                _ => None,
-            })
-            .collect(),
-        Err(_) => vec![None; items.len()],
-    }
-}
-
-async fn read_value(tab: &Tab, item: &PlanItem) -> Option<String> {
-    read_values(tab, &[item]).await.into_iter().next().flatten()
-}
-
 /// Puts a control back to `value` after it moved the wrong way.
 async fn restore(tab: &Tab, item: &PlanItem, value: &str, deadline: Instant) -> bool {
     let Some(control) = page::control(item) else {
@@ -426,5 +399,5 @@ async fn restore(tab: &Tab, item: &PlanItem, value: &str, deadline: Instant) -> 
     if acted.is_err() {
         return false;
     }
-    read_value(tab, item).await.as_deref() == Some(value)
+    page::value_now(tab, item).await.as_deref() == Some(value)
 }

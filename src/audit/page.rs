@@ -237,6 +237,57 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
     }
 }
 
+/// Why a control that was found was not read settled, and whose fault that
+/// is: a page that says it is loading, a value that kept changing (both
+/// `blocked`), or a read the page timeout cut short (`unreachable`, with the
+/// `--timeout` hint), never a guess at the value.
+pub fn unsettled(reading: &Reading, changed: bool) -> (&'static str, FailureClass) {
+    if reading.busy {
+        (
+            "the page still says it is loading this setting (aria-busy)",
+            FailureClass::Blocked,
+        )
+    } else if changed {
+        ("its value kept changing while privaudit watched", FailureClass::Blocked)
+    } else {
+        (
+            "the page was still loading when the page timeout ran out",
+            FailureClass::Unreachable,
+        )
+    }
+}
+
+/// What to do about a failure of `class` that trying again may cure.
+pub fn retry_hint(class: FailureClass) -> &'static str {
+    match class {
+        FailureClass::Unreachable => "try again with a longer --timeout",
+        _ => "try again",
+    }
+}
+
+/// One reading of each item's value on the live page, where it can be read.
+pub async fn values_now(tab: &Tab, items: &[&PlanItem]) -> Vec<Option<String>> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let deadline = Instant::now() + Duration::from_secs(3).min(tab.timeout());
+    match read_settled(tab, items, deadline).await {
+        Ok(looks) => looks
+            .into_iter()
+            .map(|look| match look {
+                Look::Read { reading, .. } => reading.value.ok(),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => vec![None; items.len()],
+    }
+}
+
+/// One reading of `item`'s value on the live page.
+pub async fn value_now(tab: &Tab, item: &PlanItem) -> Option<String> {
+    values_now(tab, &[item]).await.into_iter().next().flatten()
+}
+
 /// One look at an item's control.
 pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
     let Some(matcher) = control(item) else {

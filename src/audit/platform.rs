@@ -174,25 +174,9 @@ fn judge(pp: &PlatformPlan, item: &PlanItem, look: &Look, opened: &page::Opened)
         Ok(v) => v.clone(),
     };
     if !settled {
-        let (why, class) = if reading.busy {
-            (
-                "the page still says it is loading this setting (aria-busy); try again",
-                FailureClass::Blocked,
-            )
-        } else if changed {
-            (
-                "its value kept changing while privaudit watched; try again",
-                FailureClass::Blocked,
-            )
-        } else {
-            // Read once, then out of time: a slow page (or machine), not a
-            // restless control.
-            (
-                "the page was still loading when the page timeout ran out; try again with a longer --timeout",
-                FailureClass::Unreachable,
-            )
-        };
-        let mut f = failed(pp, item, Status::Unreadable, &format!("{matcher}: {why}"));
+        let (why, class) = page::unsettled(reading, changed);
+        let hint = page::retry_hint(class);
+        let mut f = failed(pp, item, Status::Unreadable, &format!("{matcher}: {why}; {hint}"));
         f.class = Some(class);
         return f;
     }
