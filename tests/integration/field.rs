@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::support::{repo, require_chromium};
+use crate::support::{heavy_turn, repo, require_chromium};
 
 fn cases() -> Option<Vec<PathBuf>> {
     let root = repo().join("../shared/cases/field");
@@ -33,6 +33,7 @@ fn every_field_case_passes() {
         return;
     };
     require_chromium();
+    let _turn = heavy_turn();
     assert!(!cases.is_empty(), "no field cases found");
     let binary = assert_cmd::cargo::cargo_bin("privaudit");
     // A few at a time: each case starts its own server and one Chromium,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{finding, json, repo, require_chromium, Env};
+use crate::support::{finding, heavy_turn, json, repo, require_chromium, Env};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -137,7 +137,9 @@ fn privaudit(env: &Env, app: &str, base: &str, args: &[&str]) -> (Option<i32>, s
         .cmd()
         .arg("--rules")
         .arg(apps().join(app).join(format!("rules/{app}.toml")))
-        .args(["--timeout", "60"])
+        // JupyterLab's Settings Editor renders every plugin's form at once:
+        // on a busy two-core machine opening it alone took over 30 s.
+        .args(["--timeout", "90"])
         .args(args)
         .args([
             "--no-history",
@@ -158,6 +160,7 @@ fn privaudit(env: &Env, app: &str, base: &str, args: &[&str]) -> (Option<i32>, s
 /// Sign in through the app's form, read, change, verify in the app's store.
 fn audit(app: &str, ready_path: &str, settings: &[&str]) {
     require_chromium();
+    let _turn = heavy_turn();
     let instance = start(app, ready_path);
     let env = env_for(app);
     for key in settings {

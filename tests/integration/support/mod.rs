@@ -22,6 +22,16 @@ pub fn require_chromium() {
     }
 }
 
+/// The suites that drive heavy pages (real apps, the widget zoo, the field
+/// cases, each several Chromiums or a large single-page app) take turns: on
+/// two cores, two of them at once starve each other past their page
+/// timeouts. The light tests still run beside them.
+pub fn heavy_turn() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A panicking holder poisons the lock; the next suite may still run.
+    HEAVY.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub struct Env {
     pub config: tempfile::TempDir,
     /// History, sessions and the run lock: never the user's own.
