@@ -191,49 +191,64 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
     let started = Instant::now();
     let mut since: Vec<Option<(Instant, Key)>> = vec![None; items.len()];
     let mut changed = vec![false; items.len()];
+    let mut last_quiet = vec![false; items.len()];
     let mut latest: Vec<Look> = vec![Look::Missing; items.len()];
     loop {
         if tab.cdp().is_gone() {
             return Err(CdpError::Gone);
         }
+        // Readings start at once, but only a reading taken while the page is
+        // quiet can confirm one: the first of two agreeing readings may come
+        // from a page still loading (if its data then changes the value, the
+        // quiet reading disagrees and the count starts again).
         let quiet = tab.network_quiet(QUIET) || started.elapsed() > NEVER_QUIET;
-        if quiet {
-            for (i, item) in items.iter().enumerate() {
-                let look = look_once(tab, item).await?;
-                let key = key_of(&look);
-                let agreed = match &since[i] {
-                    Some((at, k)) if *k == key => at.elapsed() >= AGREE_AFTER,
-                    previous => {
-                        // A reading that differs from an earlier reading (a control
-                        // only now appearing is not a change).
-                        changed[i] |= matches!(previous, Some((_, Some(_)))) && key.is_some();
-                        since[i] = Some((Instant::now(), key.clone()));
-                        false
-                    }
-                };
-                latest[i] = match look {
-                    Look::Read { found, reading, .. } => Look::Read {
-                        settled: agreed && !reading.busy,
-                        changed: changed[i],
-                        found,
-                        reading,
-                    },
-                    other => other,
-                };
-            }
-            let done = latest.iter().all(|l| matches!(l, Look::Read { settled: true, .. }));
-            if done {
-                return Ok(latest);
-            }
-            if latest.iter().any(|l| matches!(l, Look::Missing)) && started.elapsed() > Duration::from_secs(1) {
-                // Lists that render rows only once scrolled to.
-                let _ = tab.scroll_on().await;
-            }
+        for (i, item) in items.iter().enumerate() {
+            let look = look_once(tab, item).await?;
+            let key = key_of(&look);
+            let agreed = match &since[i] {
+                Some((at, k)) if *k == key => quiet && at.elapsed() >= AGREE_AFTER,
+                previous => {
+                    // Two quiet readings that differ: the value changes by
+                    // itself (a control only now appearing, or a page still
+                    // loading its data, is not that).
+                    changed[i] |= quiet && last_quiet[i] && matches!(previous, Some((_, Some(_)))) && key.is_some();
+                    since[i] = Some((Instant::now(), key.clone()));
+                    false
+                }
+            };
+            last_quiet[i] = quiet;
+            latest[i] = match look {
+                Look::Read { found, reading, .. } => Look::Read {
+                    settled: agreed && !reading.busy,
+                    changed: changed[i],
+                    found,
+                    reading,
+                },
+                other => other,
+            };
+        }
+        let done = latest.iter().all(|l| matches!(l, Look::Read { settled: true, .. }));
+        if done {
+            return Ok(latest);
+        }
+        if quiet && latest.iter().any(|l| matches!(l, Look::Missing)) && started.elapsed() > Duration::from_secs(1) {
+            // Lists that render rows only once scrolled to.
+            let _ = tab.scroll_on().await;
         }
         if Instant::now() >= deadline {
             return Ok(latest);
         }
-        tokio::time::sleep(POLL).await;
+        // Poll again, or sooner when all that is left is for agreeing
+        // readings to be far enough apart.
+        let wait = since
+            .iter()
+            .flatten()
+            .map(|(at, _)| AGREE_AFTER.saturating_sub(at.elapsed()))
+            .filter(|d| !d.is_zero())
+            .max()
+            .unwrap_or(POLL)
+            .min(POLL);
+        tokio::time::sleep(wait).await;
     }
 }
 

@@ -93,9 +93,12 @@ async fn check_page(
     items: &[&PlanItem],
     options: &AuditOptions,
 ) -> Result<Vec<Finding>, Stop> {
-    let deadline = Instant::now() + options.timeout;
+    let started = Instant::now();
+    let deadline = started + options.timeout;
     let opened = page::open(tab, pp, page, items, deadline).await?;
+    let opened_at = started.elapsed();
     let looks = page::read_settled(tab, items, deadline).await.map_err(Stop::driver)?;
+    let read_at = started.elapsed();
     // Before blaming the rule for a missing control, or the page for a
     // reading that never came: is this still a signed-in page?
     let incomplete = looks.iter().any(|l| !matches!(l, Look::Read { settled: true, .. }));
@@ -104,6 +107,14 @@ async fn check_page(
     } else {
         page::marker_missing(tab, pp).await
     };
+    tracing::debug!(
+        platform = %pp.platform.id,
+        page,
+        opened_ms = opened_at.as_millis() as u64,
+        read_ms = (read_at - opened_at).as_millis() as u64,
+        checked_ms = (started.elapsed() - read_at).as_millis() as u64,
+        "page timings"
+    );
     if let Some(stop) = stop {
         return Err(stop);
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::support::{finding, heavy_turn, json, repo, require_chromium, Env, Replica};
+use crate::support::{finding, json, repo, require_chromium, Env, Replica};
 
 fn zoo() -> PathBuf {
     repo().join("tests/zoo")
@@ -54,7 +54,6 @@ fn run(replica: &Replica, lib: &str, apply: bool) -> serde_json::Value {
 #[test]
 fn every_widget_library_is_read_and_changed_correctly() {
     require_chromium();
-    let _turn = heavy_turn();
     build();
     let text = std::fs::read_to_string(zoo().join("expected.toml")).unwrap();
     let expected: BTreeMap<String, BTreeMap<String, Expected>> = toml::from_str(&text).unwrap();

@@ -22,8 +22,8 @@ pub fn require_chromium() {
     }
 }
 
-/// The suites that drive heavy pages (real apps, the widget zoo, the field
-/// cases, each several Chromiums or a large single-page app) take turns: on
+/// The suites that drive heavy pages (the real apps, a large single-page app
+/// among them, and the field cases, three Chromiums at once) take turns: on
 /// two cores, two of them at once starve each other past their page
 /// timeouts. The light tests still run beside them.
 pub fn heavy_turn() -> std::sync::MutexGuard<'static, ()> {
