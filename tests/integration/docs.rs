@@ -1,6 +1,6 @@
 //! Docs that must not drift from the code.
 
-use crate::support::{repo, Env};
+use crate::support::{commands_in_help, repo, Env};
 
 /// CI must run exactly the test command the README gives.
 #[test]
@@ -24,14 +24,7 @@ fn every_command_is_in_the_readme() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let output = Env::new().cmd().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
-    let commands: Vec<&str> = help
-        .lines()
-        .skip_while(|l| !l.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|c| *c != "help")
-        .collect();
+    let commands = commands_in_help(&help);
     assert!(commands.len() >= 5, "{help}");
     for c in commands {
         assert!(

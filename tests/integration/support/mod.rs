@@ -22,6 +22,18 @@ pub fn require_chromium() {
     }
 }
 
+/// The subcommands `privaudit --help` lists (without `help`).
+pub fn commands_in_help(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
 /// The suites that drive heavy pages (the real apps, a large single-page app
 /// among them, and the field cases, three Chromiums at once) take turns: on
 /// two cores, two of them at once starve each other past their page
