@@ -75,8 +75,16 @@ pub async fn sign_in(
     click(tab, &submit, deadline).await?;
 
     let mut code_sent = false;
+    let submitted = Instant::now();
     loop {
         tokio::time::sleep(Duration::from_millis(250)).await;
+        // Judge only a page that has arrived: mid-navigation the form is
+        // gone and the next page (a captcha, a code step) not yet shown,
+        // which looked like success. A page that never goes quiet is judged
+        // after a few seconds anyway.
+        if !arrived(tab).await && submitted.elapsed() < Duration::from_secs(5) && Instant::now() < deadline {
+            continue;
+        }
         let url = tab.current_url().await.unwrap_or_default();
         if !url.is_empty() && !guard.allows(&url) {
             return fail(&format!(
@@ -134,6 +142,13 @@ pub async fn sign_in(
             );
         }
     }
+}
+
+/// The page is past loading and none of its requests has been pending for
+/// a moment.
+async fn arrived(tab: &Tab) -> bool {
+    tab.network_quiet(Duration::from_millis(300))
+        && matches!(tab.evaluate("document.readyState").await, Ok(serde_json::Value::String(s)) if s != "loading")
 }
 
 async fn field(tab: &Tab, m: &Matcher, deadline: Instant) -> Result<Option<Found>, SignInFailed> {
