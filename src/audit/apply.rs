@@ -149,7 +149,7 @@ async fn visit(
             }
             let hint = match class {
                 FailureClass::RuleStale => format!("the rule in {} needs an update", pp.platform.file),
-                other => page::retry_hint(other).to_string(),
+                other => other.retry_hint().to_string(),
             };
             Err(Stop::new(Status::Unreadable, class, format!("{why}: {hint}"), false))
         }

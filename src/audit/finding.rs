@@ -78,13 +78,21 @@ impl FailureClass {
         FailureClass::Driver,
     ];
 
+    /// What to do about a failure of this class that trying again may cure.
+    pub fn retry_hint(self) -> &'static str {
+        match self {
+            FailureClass::Unreachable => "try again with a longer --timeout",
+            _ => "try again",
+        }
+    }
+
     /// What the class means and what to do, for the README and `--help`.
     pub fn meaning(self) -> &'static str {
         match self {
             FailureClass::RuleStale => "signed in and the page loaded, but the control is not there: the platform changed the page; the rule needs an update",
             FailureClass::SignedOut => "the session is signed out: run `privaudit login PLATFORM`",
             FailureClass::Blocked => "something is in the way: an overlay over the control, a captcha or bot wall, a redirect outside the platform's domains; open the page yourself once",
-            FailureClass::Unreachable => "the site did not answer or answered with an HTTP error: try again later",
+            FailureClass::Unreachable => "the site did not answer, answered with an HTTP error, or was still loading when --timeout ran out: try again later, or with a longer --timeout",
             FailureClass::Disabled => "another setting disables this control: change that one first (the message names it when the rule knows it)",
             FailureClass::Driver => "privaudit itself failed (the browser crashed, an unexpected answer): a bug to report",
         }

@@ -272,14 +272,6 @@ pub fn unsettled(reading: &Reading, changed: bool) -> (&'static str, FailureClas
     }
 }
 
-/// What to do about a failure of `class` that trying again may cure.
-pub fn retry_hint(class: FailureClass) -> &'static str {
-    match class {
-        FailureClass::Unreachable => "try again with a longer --timeout",
-        _ => "try again",
-    }
-}
-
 /// One reading of each item's value on the live page, where it can be read.
 pub async fn values_now(tab: &Tab, items: &[&PlanItem]) -> Vec<Option<String>> {
     if items.is_empty() {

@@ -186,7 +186,7 @@ fn judge(pp: &PlatformPlan, item: &PlanItem, look: &Look, opened: &page::Opened)
     };
     if !settled {
         let (why, class) = page::unsettled(reading, changed);
-        let hint = page::retry_hint(class);
+        let hint = class.retry_hint();
         let mut f = failed(pp, item, Status::Unreadable, &format!("{matcher}: {why}; {hint}"));
         f.class = Some(class);
         return f;
