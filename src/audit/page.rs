@@ -334,8 +334,18 @@ pub fn signed_out(pp: &PlatformPlan, why: &str) -> Stop {
         Status::LoginRequired,
         FailureClass::SignedOut,
         format!(
-            "not signed in to {} ({why}); run `privaudit login {}` (and `privaudit auth set {}` to let scheduled runs sign in by themselves)",
-            pp.platform.name, pp.platform.id, pp.platform.id
+            "not signed in to {} ({why}); run `privaudit login {}`{}",
+            pp.platform.name,
+            pp.platform.id,
+            // Credentials help only where the rule can type them.
+            if pp.platform.login.as_ref().is_some_and(|l| l.form.is_some()) {
+                format!(
+                    " (and `privaudit auth set {}` to let scheduled runs sign in by themselves)",
+                    pp.platform.id
+                )
+            } else {
+                String::new()
+            }
         ),
         true,
     )

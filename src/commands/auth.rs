@@ -22,14 +22,22 @@ pub fn run(ctx: &Context, command: AuthCommand) -> anyhow::Result<Exit> {
     }
 }
 
-fn known_platform(ctx: &Context, platform: &str) -> anyhow::Result<()> {
+/// Whether PLATFORM's rule can type stored credentials: None when it can,
+/// else the reason it cannot.
+fn known_platform(ctx: &Context, platform: &str) -> anyhow::Result<Option<String>> {
     let catalogue = super::load_rules(ctx)?;
-    if catalogue.platform(platform).is_none() {
+    let Some(rule) = catalogue.platform(platform) else {
         return Err(Failure::usage(format!("no rules for platform `{platform}`"))
             .hint("`privaudit rules list` shows the platforms")
             .into());
-    }
-    Ok(())
+    };
+    Ok(match &rule.login {
+        Some(login) if login.form.is_some() => None,
+        _ => Some(format!(
+            "the rules for {} do not describe its sign-in form, so privaudit never signs in to it by itself",
+            rule.name
+        )),
+    })
 }
 
 fn keyring_failure(e: SecretsError) -> anyhow::Error {
@@ -38,7 +46,14 @@ fn keyring_failure(e: SecretsError) -> anyhow::Error {
 }
 
 fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_totp: bool) -> anyhow::Result<Exit> {
-    known_platform(ctx, platform)?;
+    if let Some(why) = known_platform(ctx, platform)? {
+        // Stored credentials nothing will use would only be a secret at risk.
+        return Err(Failure::usage(format!("not storing credentials: {why}"))
+            .hint(format!(
+                "sign in once with `privaudit login {platform}` (a window, or --cookies FILE); check and apply keep using that session"
+            ))
+            .into());
+    }
     let (password, totp) = if from_stdin {
         let mut lines = std::io::stdin().lock().lines();
         let password = lines.next().transpose()?.unwrap_or_default();
@@ -87,12 +102,23 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
 }
 
 fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
-    known_platform(ctx, platform)?;
-    match secrets::lookup(&ctx.accounts_path(), platform).map_err(keyring_failure)? {
+    let unusable = known_platform(ctx, platform)?;
+    let stored = match secrets::lookup(&ctx.accounts_path(), platform) {
+        Ok(stored) => stored,
+        // Where credentials are never used, an unreachable keyring is no news.
+        Err(_) if unusable.is_some() => None,
+        Err(e) => return Err(keyring_failure(e)),
+    };
+    match stored {
         None => {
-            ctx.console.print(&format!(
-                "No credentials for {platform}. Store them with `privaudit auth set {platform} --username NAME`.\n"
-            ));
+            match &unusable {
+                Some(why) => ctx.console.print(&format!(
+                    "No credentials for {platform}, and none are needed: {why}.\nSign in with `privaudit login {platform}`.\n"
+                )),
+                None => ctx.console.print(&format!(
+                    "No credentials for {platform}. Store them with `privaudit auth set {platform} --username NAME`.\n"
+                )),
+            };
             Ok(Exit::Ok)
         }
         Some((c, origin)) => {
@@ -105,6 +131,11 @@ fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
                 c.username,
                 if c.totp.is_some() { "stored (not shown)" } else { "none" }
             ));
+            if let Some(why) = unusable {
+                ctx.console.note(&format!(
+                    "these credentials are never used: {why}; remove them with `privaudit auth rm {platform}`"
+                ));
+            }
             Ok(Exit::Ok)
         }
     }

@@ -126,12 +126,23 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
                 .hint(format!("try `privaudit login {}` again", pp.platform.id))
                 .into(),
         ),
+        Verified::Unconfirmed(why) => Err(Failure::incomplete(format!(
+            "the {} session is kept, but it is not confirmed: {why}",
+            pp.platform.name
+        ))
+        .hint(format!(
+            "`privaudit check {}` tells once the site answers; or try again with a longer --timeout",
+            pp.platform.id
+        ))
+        .into()),
     }
 }
 
 enum Verified {
     SignedIn,
     NotSignedIn(String),
+    /// Nothing said signed out, and nothing proved signed in.
+    Unconfirmed(String),
 }
 
 fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec<Cookie>> {
@@ -215,10 +226,24 @@ async fn sign_in(
         platforms: vec![pp.clone()],
     };
     let findings = audit::check(browser, &one, options, &|_| {}).await;
-    Ok(match findings.iter().find(|f| f.status == Status::LoginRequired) {
-        Some(f) => Verified::NotSignedIn(f.message.clone().unwrap_or_else(|| "still signed out".into())),
-        None => Verified::SignedIn,
-    })
+    Ok(verdict(&findings))
+}
+
+/// Only a setting read from a signed-in page proves a session: a page that
+/// failed to load, or a control that could not be found, proves nothing.
+fn verdict(findings: &[audit::Finding]) -> Verified {
+    if let Some(f) = findings.iter().find(|f| f.status == Status::LoginRequired) {
+        return Verified::NotSignedIn(f.message.clone().unwrap_or_else(|| "still signed out".into()));
+    }
+    let read = |s: Status| matches!(s, Status::Ok | Status::Drift | Status::ReEnabled);
+    if findings.iter().any(|f| read(f.status)) {
+        return Verified::SignedIn;
+    }
+    let why = findings
+        .iter()
+        .find_map(|f| f.message.clone())
+        .unwrap_or_else(|| "the platform has no setting privaudit can read".into());
+    Verified::Unconfirmed(format!("no setting could be read to confirm the session: {why}"))
 }
 
 /// Waits for the person to sign in: the signed-in marker appears, or the

@@ -284,6 +284,82 @@ fn login_with_stale_cookies_says_so() {
 }
 
 #[test]
+fn login_with_cookies_never_says_signed_in_when_no_page_could_be_read() {
+    require_chromium();
+    let env = Env::new();
+    // A port that was just free: nothing answers there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let cookies = env.data.path().join("cookies.txt");
+    std::fs::write(
+        &cookies,
+        "127.0.0.1\tFALSE\t/\tFALSE\t0\treplica_session_linkedin\tanything\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["--timeout", "5", "login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .args(["--base-url", &format!("linkedin=http://127.0.0.1:{port}")])
+        .output()
+        .expect("run privaudit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("Signed in"), "{stdout}");
+    assert!(stderr.contains("not confirmed"), "{stderr}");
+}
+
+#[test]
+fn credentials_are_refused_for_a_platform_whose_rule_cannot_type_them() {
+    let env = Env::new();
+    // X's rule knows where its sign-in page is, not how its form works.
+    let out = env
+        .cmd()
+        .args(["auth", "set", "x", "--username", USER, "--stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("do not describe its sign-in form"), "{stderr}");
+    assert!(stderr.contains("privaudit login x"), "{stderr}");
+    assert!(!stderr.contains("auth set"), "the hint must not loop back: {stderr}");
+    env.cmd()
+        .args(["auth", "show", "x"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("none are needed"));
+}
+
+#[test]
+fn a_signed_out_platform_without_a_sign_in_form_is_not_sent_to_auth_set() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("x", account(false, false));
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["--timeout", "10", "check", "x", "--format", "json"])
+        .args(replica.base_url_args(&["x"]))
+        .output()
+        .expect("run privaudit");
+    let report = json(&out.stdout);
+    let messages: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "login-required")
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(!messages.is_empty(), "{report:#}");
+    for m in messages {
+        assert!(m.contains("privaudit login x") && !m.contains("auth set"), "{m}");
+    }
+}
+
+#[test]
 fn login_with_only_foreign_cookies_is_refused() {
     let env = Env::new();
     let cookies = env.data.path().join("cookies.txt");
