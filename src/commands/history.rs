@@ -1,17 +1,27 @@
-//! `privaudit history`: the recorded runs as a timeline per setting.
+//! `privaudit history`: the recorded runs as a timeline per setting, and
+//! `history prune` to keep the store to a chosen age.
 
 use super::emit;
-use crate::cli::{Context, HistoryArgs};
+use crate::cli::{Context, HistoryArgs, HistoryCommand};
 use crate::exit::Exit;
-use crate::history::Timeline;
+use crate::history::{Filter, Store, Timeline};
 
 pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
+    if let Some(HistoryCommand::Prune { keep }) = args.command {
+        return prune(ctx, keep);
+    }
     let path = ctx.history_path();
     // No run recorded yet is an empty history, not a mistake: a script gets
     // an empty timeline in its format, a person a note on what fills it.
     let timeline = if path.exists() {
-        let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
-        Timeline::read(&path, args.platform.as_deref(), since.as_deref())?
+        let filter = Filter {
+            platform: args.platform.as_deref(),
+            since: args.since.map(crate::timestamp::format),
+            run: args.run,
+            changes_only: args.changes,
+            last_runs: args.limit,
+        };
+        Timeline::read(&path, &filter)?
     } else {
         ctx.console.note(&format!(
             "no run is recorded yet at {}; `privaudit check` records every run",
@@ -20,5 +30,25 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         Timeline::empty(&path)
     };
     emit(ctx, &timeline, args.output.format)?;
+    Ok(Exit::Ok)
+}
+
+fn prune(ctx: &Context, keep: chrono::Duration) -> anyhow::Result<Exit> {
+    let path = ctx.history_path();
+    if !path.exists() {
+        ctx.console
+            .note(&format!("no history at {}: nothing to prune", path.display()));
+        return Ok(Exit::Ok);
+    }
+    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
+    let cutoff = crate::timestamp::format(chrono::Utc::now() - keep);
+    let pruned = Store::open(&path)?.prune(&cutoff)?;
+    ctx.console.print(&format!(
+        "Removed {} run{} and {} policy version{} from before {cutoff} (each setting's newest record stays).\n",
+        pruned.runs,
+        if pruned.runs == 1 { "" } else { "s" },
+        pruned.policy_versions,
+        if pruned.policy_versions == 1 { "" } else { "s" },
+    ));
     Ok(Exit::Ok)
 }

@@ -2,6 +2,7 @@
 //! `policy check` fetched. This module only reads and writes; what a change
 //! means is decided by `transitions`.
 
+pub mod records;
 pub mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use store::{Entry, PolicyVersion, Previous, RunRow, Store};
+pub use records::{Change, Entry, Filter, PolicyVersion, Previous, Pruned, RunRow};
+pub use store::Store;
 
 use crate::audit::finding::Run;
 
@@ -61,16 +63,36 @@ impl Recorder {
         Ok(before)
     }
 
-    pub fn finish(mut self, run: &Run, exit_code: u8) -> anyhow::Result<()> {
+    /// Stores the run's findings, then drops runs older than `keep` (None:
+    /// keep everything). A prune that fails is only a warning: the run
+    /// itself is recorded.
+    pub fn finish(mut self, run: &Run, exit_code: u8, keep: Option<chrono::Duration>) -> anyhow::Result<()> {
         let id = self.run_id;
-        self.store.finish_run(id, run, exit_code)
+        self.store.finish_run(id, run, exit_code)?;
+        if let Some(keep) = keep {
+            let cutoff = crate::timestamp::format(chrono::Utc::now() - keep);
+            match self.store.prune(&cutoff) {
+                Ok(pruned) if pruned.runs + pruned.policy_versions > 0 => {
+                    tracing::info!(runs = pruned.runs, policy_versions = pruned.policy_versions, %cutoff, "history pruned")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("the history could not be pruned: {e:#}"),
+            }
+        }
+        Ok(())
     }
 }
 
-/// What `privaudit history` shows: every recorded finding, oldest first per
-/// setting, and the runs that never finished.
+/// How long the history keeps runs unless told otherwise
+/// (`PRIVAUDIT_HISTORY_KEEP`): a year of nightly runs and a season more.
+pub const DEFAULT_KEEP_DAYS: i64 = 400;
+
+/// What `privaudit history` shows: the recorded findings the filter
+/// selects, oldest first per setting, and the runs that never finished.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
     /// The history file.
     pub history: PathBuf,
     pub entries: Vec<Entry>,
@@ -78,23 +100,30 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    pub const SCHEMA_VERSION: u32 = 1;
+
     /// The timeline of a store that does not exist yet.
     pub fn empty(path: &Path) -> Timeline {
         Timeline {
+            schema_version: Self::SCHEMA_VERSION,
             history: path.to_path_buf(),
             entries: Vec::new(),
             unfinished_runs: Vec::new(),
         }
     }
 
-    /// The timeline of the store at `path`, optionally for one platform and
-    /// from a day on (YYYY-MM-DD).
-    pub fn read(path: &Path, platform: Option<&str>, since: Option<&str>) -> anyhow::Result<Timeline> {
+    /// The timeline of the store at `path`, as `filter` selects it.
+    pub fn read(path: &Path, filter: &Filter) -> anyhow::Result<Timeline> {
         let store = Store::open(path)?;
         Ok(Timeline {
+            schema_version: Self::SCHEMA_VERSION,
             history: path.to_path_buf(),
-            entries: store.timeline(platform, since)?,
-            unfinished_runs: store.runs()?.into_iter().filter(|r| r.finished_at.is_none()).collect(),
+            entries: store.timeline(filter)?,
+            unfinished_runs: store
+                .runs()?
+                .into_iter()
+                .filter(|r| r.finished_at.is_none() && filter.run.is_none_or(|id| id == r.id))
+                .collect(),
         })
     }
 }

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 
+use super::records::{Change, Entry, Filter, PolicyVersion, Previous, Pruned, RunRow};
 use crate::audit::finding::Run;
 
 /// Schema migrations, in order; `user_version` is how many have run.
@@ -55,55 +55,13 @@ const MIGRATIONS: &[&str] = &[
         text TEXT NOT NULL
     );
     CREATE INDEX policy_by_url ON policy_versions(url, id);",
+    // 3: the value each applied setting had before the change, for revert.
+    "ALTER TABLE findings ADD COLUMN previous TEXT;",
 ];
 
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-}
-
-/// The last recorded finding of one setting, for transitions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Previous {
-    pub status: String,
-    pub current: Option<String>,
-    pub wanted: String,
-}
-
-/// One row of `privaudit history`.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Entry {
-    pub run_id: i64,
-    pub at: String,
-    pub command: String,
-    pub platform: String,
-    pub setting: String,
-    pub label: String,
-    pub status: String,
-    pub current: Option<String>,
-    pub wanted: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transition: Option<String>,
-}
-
-/// A run as the store knows it (killed runs have no end).
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct RunRow {
-    pub id: i64,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    pub command: String,
-    pub exit_code: Option<i64>,
-}
-
-/// A stored version of a policy page.
-#[derive(Debug, Clone)]
-pub struct PolicyVersion {
-    pub fetched_at: String,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub sha256: String,
-    pub text: String,
 }
 
 impl Store {
@@ -156,7 +114,7 @@ impl Store {
     pub fn start_run(&self, command: &str, rules_version: &str, profile: &str) -> anyhow::Result<i64> {
         self.conn.execute(
             "INSERT INTO runs (started_at, command, rules_version, profile) VALUES (?1, ?2, ?3, ?4)",
-            params![chrono::Utc::now().to_rfc3339(), command, rules_version, profile],
+            params![crate::timestamp::now(), command, rules_version, profile],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -166,8 +124,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO findings (run_id, platform, setting, label, category, status, current, wanted, transition, message)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO findings (run_id, platform, setting, label, category, status, current, wanted, transition, message, previous)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
             for f in &run.findings {
                 insert.execute(params![
@@ -181,6 +139,7 @@ impl Store {
                     f.wanted,
                     f.transition.map(|t| t.as_str()),
                     f.message,
+                    f.previous,
                 ])?;
             }
         }
@@ -188,7 +147,7 @@ impl Store {
             "UPDATE runs SET finished_at = ?2, duration_ms = ?3, interrupted = ?4, exit_code = ?5 WHERE id = ?1",
             params![
                 id,
-                chrono::Utc::now().to_rfc3339(),
+                crate::timestamp::now(),
                 run.duration_ms as i64,
                 run.interrupted,
                 exit_code
@@ -233,45 +192,119 @@ impl Store {
             .is_some())
     }
 
-    /// Every recorded finding, oldest first, optionally for one platform and
-    /// from a date on (RFC 3339 or YYYY-MM-DD prefix compare).
-    pub fn timeline(&self, platform: Option<&str>, since: Option<&str>) -> anyhow::Result<Vec<Entry>> {
+    /// The recorded findings `filter` selects, oldest first per setting.
+    pub fn timeline(&self, filter: &Filter) -> anyhow::Result<Vec<Entry>> {
+        // Times are compared as UTC instants: older stores wrote `+00:00`,
+        // newer ones `Z`, and both sort alike once parsed by SQLite.
         let mut stmt = self.conn.prepare(
-            "SELECT r.id, r.started_at, r.command, f.platform, f.setting, f.label, f.status, f.current, f.wanted, f.transition
+            "SELECT r.id, r.started_at, r.command, f.platform, f.setting, f.label, f.status, f.current, f.wanted, f.transition, f.previous
              FROM findings f JOIN runs r ON r.id = f.run_id
-             WHERE (?1 IS NULL OR f.platform = ?1) AND (?2 IS NULL OR r.started_at >= ?2)
+             WHERE (?1 IS NULL OR f.platform = ?1)
+               AND (?2 IS NULL OR julianday(r.started_at) >= julianday(?2))
+               AND (?3 IS NULL OR r.id = ?3)
+               AND (?4 = 0 OR f.transition IS NOT NULL OR f.previous IS NOT NULL)
+               AND (?5 IS NULL OR r.id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?5))
              ORDER BY f.platform, f.setting, r.id",
         )?;
-        let rows = stmt.query_map(params![platform, since], |r| {
-            Ok(Entry {
-                run_id: r.get(0)?,
-                at: r.get(1)?,
-                command: r.get(2)?,
-                platform: r.get(3)?,
-                setting: r.get(4)?,
-                label: r.get(5)?,
-                status: r.get(6)?,
-                current: r.get(7)?,
-                wanted: r.get(8)?,
-                transition: r.get(9)?,
+        let rows = stmt.query_map(
+            params![
+                filter.platform,
+                filter.since,
+                filter.run,
+                filter.changes_only,
+                filter.last_runs.map(|n| n as i64)
+            ],
+            |r| {
+                Ok(Entry {
+                    run_id: r.get(0)?,
+                    at: crate::timestamp::normalise(&r.get::<_, String>(1)?),
+                    command: r.get(2)?,
+                    platform: r.get(3)?,
+                    setting: r.get(4)?,
+                    label: r.get(5)?,
+                    status: r.get(6)?,
+                    current: r.get(7)?,
+                    wanted: r.get(8)?,
+                    transition: r.get(9)?,
+                    previous: r.get(10)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One recorded run.
+    pub fn run(&self, id: i64) -> anyhow::Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, started_at, finished_at, command, exit_code FROM runs WHERE id = ?1",
+                params![id],
+                run_row,
+            )
+            .optional()?)
+    }
+
+    /// The newest finished `apply` that changed at least one setting.
+    pub fn last_changing_apply(&self) -> anyhow::Result<Option<RunRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, started_at, finished_at, command, exit_code FROM runs r
+                 WHERE r.command = 'apply' AND r.finished_at IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.id AND f.status = 'fixed' AND f.previous IS NOT NULL)
+                 ORDER BY r.id DESC LIMIT 1",
+                [],
+                run_row,
+            )
+            .optional()?)
+    }
+
+    /// The settings run `id` changed and confirmed, with their values before.
+    pub fn changes(&self, id: i64) -> anyhow::Result<Vec<Change>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT platform, setting, label, previous, current FROM findings
+             WHERE run_id = ?1 AND status = 'fixed' AND previous IS NOT NULL AND current IS NOT NULL
+             ORDER BY platform, setting",
+        )?;
+        let rows = stmt.query_map(params![id], |r| {
+            Ok(Change {
+                platform: r.get(0)?,
+                setting: r.get(1)?,
+                label: r.get(2)?,
+                previous: r.get(3)?,
+                current: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes the runs started before `cutoff` and the policy versions
+    /// fetched before it, except what later runs compare against: each
+    /// setting's newest record and each page's newest version stay, so
+    /// pruning never turns a re-enabled setting into a "new" one.
+    pub fn prune(&mut self, cutoff: &str) -> anyhow::Result<Pruned> {
+        let tx = self.conn.transaction()?;
+        let runs = tx.execute(
+            "DELETE FROM runs WHERE julianday(started_at) < julianday(?1)
+               AND id NOT IN (SELECT MAX(run_id) FROM findings GROUP BY platform, setting)
+               AND id <> (SELECT MAX(id) FROM runs)",
+            params![cutoff],
+        )?;
+        let policy_versions = tx.execute(
+            "DELETE FROM policy_versions WHERE julianday(fetched_at) < julianday(?1)
+               AND id NOT IN (SELECT MAX(id) FROM policy_versions GROUP BY url)",
+            params![cutoff],
+        )?;
+        tx.commit()?;
+        Ok(Pruned { runs, policy_versions })
     }
 
     pub fn runs(&self) -> anyhow::Result<Vec<RunRow>> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, started_at, finished_at, command, exit_code FROM runs ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(RunRow {
-                id: r.get(0)?,
-                started_at: r.get(1)?,
-                finished_at: r.get(2)?,
-                command: r.get(3)?,
-                exit_code: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], run_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -312,6 +345,16 @@ impl Store {
     }
 }
 
+fn run_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: r.get(0)?,
+        started_at: crate::timestamp::normalise(&r.get::<_, String>(1)?),
+        finished_at: r.get::<_, Option<String>>(2)?.map(|t| crate::timestamp::normalise(&t)),
+        command: r.get(3)?,
+        exit_code: r.get(4)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,5 +370,90 @@ mod tests {
         drop(store);
         let err = Store::open(&path).err().unwrap();
         assert!(format!("{err:#}").contains("newer privaudit"), "{err:#}");
+    }
+
+    fn add_run(store: &Store, at: &str, settings: &[&str]) -> i64 {
+        store
+            .conn
+            .execute(
+                "INSERT INTO runs (started_at, finished_at, command, rules_version, profile) VALUES (?1, ?1, 'check', 'r', 'p')",
+                params![at],
+            )
+            .unwrap();
+        let id = store.conn.last_insert_rowid();
+        for s in settings {
+            store
+                .conn
+                .execute(
+                    "INSERT INTO findings (run_id, platform, setting, label, category, status, current, wanted)
+                     VALUES (?1, 'x', ?2, 'L', 'other', 'ok', 'off', 'off')",
+                    params![id, s],
+                )
+                .unwrap();
+        }
+        id
+    }
+
+    #[test]
+    fn prune_keeps_each_settings_newest_record_and_recent_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("h.sqlite")).unwrap();
+        // An old store format (`+00:00`) and the current one (`Z`) mixed.
+        let old_both = add_run(&store, "2025-01-01T03:00:00+00:00", &["a", "b"]);
+        let old_b_only_here = add_run(&store, "2025-01-02T03:00:00Z", &["a", "gone"]);
+        let recent = add_run(&store, "2026-11-30T03:00:00Z", &["a", "b"]);
+        let pruned = store.prune("2026-09-01T00:00:00Z").unwrap();
+        let left: Vec<i64> = store.runs().unwrap().iter().map(|r| r.id).collect();
+        // `gone` was last seen in the second run: it stays as its baseline.
+        assert_eq!(left, vec![old_b_only_here, recent]);
+        assert_eq!(pruned.runs, 1);
+        assert!(!left.contains(&old_both));
+        assert_eq!(store.runs().unwrap()[1].started_at, "2026-11-30T03:00:00Z");
+    }
+
+    #[test]
+    fn the_timeline_selects_changes_runs_and_the_newest_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("h.sqlite")).unwrap();
+        let first = add_run(&store, "2026-11-01T03:00:00+00:00", &["a"]);
+        let second = add_run(&store, "2026-11-02T03:00:00Z", &["a"]);
+        store
+            .conn
+            .execute(
+                "UPDATE findings SET transition = 're-enabled' WHERE run_id = ?1",
+                params![second],
+            )
+            .unwrap();
+        let all = store.timeline(&Filter::default()).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].at, "2026-11-01T03:00:00Z", "stored times come out in one format");
+        let changes = store
+            .timeline(&Filter {
+                changes_only: true,
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(changes.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![second]);
+        let one = store
+            .timeline(&Filter {
+                run: Some(first),
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(one.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![first]);
+        let newest = store
+            .timeline(&Filter {
+                last_runs: Some(1),
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(newest.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![second]);
+        let since = store
+            .timeline(&Filter {
+                since: Some("2026-11-01T12:00:00Z".into()),
+                ..Filter::default()
+            })
+            .unwrap();
+        assert_eq!(since.len(), 1);
     }
 }

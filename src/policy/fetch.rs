@@ -68,7 +68,7 @@ pub fn fetch(client: &Client, url: &str, stored: Option<&PolicyVersion>, backoff
             .map_err(|e| Attempt::Retry(anyhow::anyhow!("cannot read {url}: {}", e.without_url())))?;
         let text = readable_text(&body).map_err(Attempt::Fatal)?;
         Ok(Fetched::Page(PolicyVersion {
-            fetched_at: chrono::Utc::now().to_rfc3339(),
+            fetched_at: crate::timestamp::now(),
             etag,
             last_modified,
             sha256: digest(&text),

@@ -3,10 +3,16 @@
 use crate::history::{Entry, Timeline};
 use crate::output::{escape_cell, keep_words_whole, table, Render, TableStyle};
 
+/// Times are stored in UTC and shown in the local zone, which the column
+/// header names (`When (UTC+01:00)`): a person reads their own clock.
 fn day_and_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| at.to_string())
+}
+
+fn when_header() -> String {
+    format!("When (UTC{})", chrono::Local::now().format("%:z"))
 }
 
 impl Render for Timeline {
@@ -14,8 +20,9 @@ impl Render for Timeline {
         let mut text = if self.entries.is_empty() {
             "No recorded findings match.\n".to_string()
         } else {
+            let when = when_header();
             let mut t = table(
-                ["Setting", "When", "Run", "Status", "Value", "Wanted", "Change"],
+                ["Setting", when.as_str(), "Run", "Status", "Value", "Wanted", "Change"],
                 TableStyle::Wrapped,
             );
             let mut last = None;
@@ -34,7 +41,7 @@ impl Render for Timeline {
                     e.status.clone(),
                     e.current.clone().unwrap_or_else(|| "—".into()),
                     e.wanted.clone(),
-                    e.transition.clone().unwrap_or_default(),
+                    change(e),
                 ]);
             }
             keep_words_whole(&mut t, &[6, 5]);
@@ -50,8 +57,9 @@ impl Render for Timeline {
     }
 
     fn markdown(&self) -> String {
-        let mut out = String::from(
-            "| Setting | When | Run | Status | Value | Wanted | Change |\n|---|---|---|---|---|---|---|\n",
+        let mut out = format!(
+            "| Setting | {} | Run | Status | Value | Wanted | Change |\n|---|---|---|---|---|---|---|\n",
+            when_header()
         );
         for e in &self.entries {
             out.push_str(&format!(
@@ -64,7 +72,7 @@ impl Render for Timeline {
                 e.status,
                 escape_cell(e.current.as_deref().unwrap_or("—")),
                 escape_cell(&e.wanted),
-                e.transition.as_deref().unwrap_or("")
+                escape_cell(&change(e))
             ));
         }
         out
@@ -83,11 +91,21 @@ impl Render for Timeline {
             "current",
             "wanted",
             "transition",
+            "previous",
         ])?;
         for e in &self.entries {
             row(&mut w, e)?;
         }
         Ok(String::from_utf8(w.into_inner()?)?)
+    }
+}
+
+/// The Change column: the transition, or what apply/revert changed.
+fn change(e: &Entry) -> String {
+    match (&e.transition, &e.previous) {
+        (Some(t), _) => t.clone(),
+        (None, Some(before)) if e.status == "fixed" => format!("was {before}"),
+        _ => String::new(),
     }
 }
 
@@ -103,6 +121,7 @@ fn row(w: &mut ::csv::Writer<Vec<u8>>, e: &Entry) -> anyhow::Result<()> {
         e.current.as_deref().unwrap_or(""),
         &e.wanted,
         e.transition.as_deref().unwrap_or(""),
+        e.previous.as_deref().unwrap_or(""),
     ])?;
     Ok(())
 }
