@@ -7,7 +7,7 @@
 //! `transitions`, `history`, `policy`, `notify`, `report`, `defaults` →
 //! `browser` (the CDP driver), `plan`, `profile`, `sessions`, `secrets`,
 //! `evidence`, `replica` → `rules`, `diag`, `output`, `exit`, `failure`,
-//! `fsutil`, `lock`, `runtime`.
+//! `fsutil`, `lock`, `runtime`, `timestamp`.
 
 pub mod audit;
 pub mod browser;
@@ -33,6 +33,7 @@ pub mod rules;
 pub mod runtime;
 pub mod secrets;
 pub mod sessions;
+pub mod timestamp;
 pub mod transitions;
 
 use std::ffi::OsString;
@@ -68,6 +69,7 @@ where
     let result = match cli.command {
         Command::Check(args) => commands::audit::check(&ctx, args),
         Command::Apply(args) => commands::audit::apply(&ctx, args),
+        Command::Revert(args) => commands::audit::revert(&ctx, args),
         Command::Demo(args) => commands::demo::run(&ctx, args),
         Command::Rules(cmd) => commands::rules::run(&ctx, cmd),
         Command::Profile(cmd) => commands::profile::run(&ctx, cmd),

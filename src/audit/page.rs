@@ -330,25 +330,14 @@ pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
 }
 
 pub fn signed_out(pp: &PlatformPlan, why: &str) -> Stop {
-    Stop::new(
-        Status::LoginRequired,
-        FailureClass::SignedOut,
-        format!(
-            "not signed in to {} ({why}); run `privaudit login {}`{}",
-            pp.platform.name,
-            pp.platform.id,
-            // Credentials help only where the rule can type them.
-            if pp.platform.login.as_ref().is_some_and(|l| l.form.is_some()) {
-                format!(
-                    " (and `privaudit auth set {}` to let scheduled runs sign in by themselves)",
-                    pp.platform.id
-                )
-            } else {
-                String::new()
-            }
-        ),
-        true,
-    )
+    let (id, name) = (&pp.platform.id, &pp.platform.name);
+    // Credentials help only where the rule can type them.
+    let unattended = match pp.platform.can_sign_in() {
+        true => format!(" (and `privaudit auth set {id}` to let scheduled runs sign in by themselves)"),
+        false => String::new(),
+    };
+    let message = format!("not signed in to {name} ({why}); run `privaudit login {id}`{unattended}");
+    Stop::new(Status::LoginRequired, FailureClass::SignedOut, message, true)
 }
 
 /// A page read without the rule's signed-in marker on it was read signed

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::audit_args::{ApplyArgs, CheckArgs, NotifyArgs, RevertArgs};
+use super::values::{parse_base_url, parse_keep, parse_moment, OutputArgs};
 use crate::exit::Exit;
 use crate::output::{ColorWhen, Format};
 use crate::profile::Preset;
@@ -90,6 +92,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Change drifted settings to the profile's values, then re-read each to prove it
     Apply(ApplyArgs),
+    /// Put back the values an apply changed, through the same verified path
+    Revert(RevertArgs),
     /// Run a check against the built-in replica sites: no accounts needed
     Demo(DemoArgs),
     /// List, lint and show rule files
@@ -200,14 +204,39 @@ pub enum DefaultsFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub command: Option<HistoryCommand>,
     /// Only this platform
     pub platform: Option<String>,
-    /// Only runs from this day on (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub since: Option<chrono::NaiveDate>,
+    /// Only runs since then: a duration back from now (7d, 12h, 2weeks), a
+    /// day (2026-11-24, UTC) or an RFC 3339 time
+    #[arg(long, value_name = "WHEN", value_parser = parse_moment)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only what changed: transitions (re-enabled, new, became-unreadable)
+    /// and the settings apply or revert changed
+    #[arg(long)]
+    pub changes: bool,
+    /// Only the newest N finished runs
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Only run ID (the `#ID` in the Run column)
+    #[arg(long = "run", value_name = "ID")]
+    pub run: Option<i64>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Remove runs older than --keep (each setting's newest record and each
+    /// policy page's newest version always stay)
+    Prune {
+        /// How long to keep runs: 90d, 26weeks, 1year
+        #[arg(long, value_name = "DURATION", value_parser = parse_keep)]
+        keep: chrono::Duration,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,92 +252,6 @@ pub enum PolicyCommand {
         #[command(flatten)]
         notify: NotifyArgs,
     },
-}
-
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date like 2026-11-24"))
-}
-
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table, env = "PRIVAUDIT_FORMAT")]
-    pub format: Format,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Platforms to audit, or single settings as PLATFORM.SETTING (default:
-    /// the profile's list, else every platform)
-    #[arg(value_name = "PLATFORM[.SETTING]")]
-    pub platforms: Vec<String>,
-    /// Only settings of these categories (repeatable, or comma-separated):
-    /// ai-training, ad-personalisation, third-party-sharing, other
-    #[arg(long = "category", value_name = "CATEGORY", value_delimiter = ',', value_parser = parse_category)]
-    pub categories: Vec<crate::rules::Category>,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    /// Use this profile file instead of <config>/profile.toml
-    #[arg(long, value_name = "FILE")]
-    pub profile: Option<PathBuf>,
-    /// A Chromium user-data directory that is signed in to your platforms
-    #[arg(long, env = "PRIVAUDIT_BROWSER_PROFILE", value_name = "DIR")]
-    pub browser_profile: Option<PathBuf>,
-    /// Save a screenshot and a JSON record of each setting read (apply: before
-    /// and after) in a new private subdirectory of DIR
-    #[arg(long, value_name = "DIR")]
-    pub evidence: Option<PathBuf>,
-    /// With --evidence: blur what shows your account's name in screenshots
-    /// (as each rule declares it) and drop query strings from records
-    #[arg(long, requires = "evidence")]
-    pub redact: bool,
-    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror);
-    /// navigation is then allowed to exactly that origin (repeatable)
-    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
-    pub base_urls: Vec<(String, String)>,
-    #[command(flatten)]
-    pub notify: NotifyArgs,
-    /// Do not record this run in the history
-    #[arg(long)]
-    pub no_history: bool,
-    /// Also fetch the platforms' policy pages and report what changed
-    #[arg(long)]
-    pub with_policy: bool,
-}
-
-/// Where to send an alert when something changed since the last run.
-#[derive(Debug, Clone, Default, Args)]
-pub struct NotifyArgs {
-    /// Send an alert to this webhook (repeatable): generic JSON, or Slack,
-    /// Discord and ntfy recognised by host; prefix `slack:`, `discord:`,
-    /// `ntfy:` or `json:` to choose
-    // A webhook's URL is its secret: --help shows the variable, never the value.
-    #[arg(
-        long = "notify",
-        value_name = "URL",
-        env = "PRIVAUDIT_NOTIFY",
-        hide_env_values = true,
-        value_delimiter = ' '
-    )]
-    pub urls: Vec<String>,
-    /// Run this shell command with the alert on stdin (e.g. "mail -s privaudit me")
-    #[arg(long, value_name = "CMD", env = "PRIVAUDIT_NOTIFY_CMD", hide_env_values = true)]
-    pub notify_cmd: Option<String>,
-    /// Alert after every run, not only when something changed
-    #[arg(long)]
-    pub notify_always: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct ApplyArgs {
-    #[command(flatten)]
-    pub check: CheckArgs,
-    /// Print the changes that would be made, and make none
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Apply without asking (needed when there is no terminal, e.g. cron)
-    #[arg(long, short = 'y')]
-    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -381,23 +324,6 @@ pub enum ProfileCommand {
     },
     /// Show the effective profile and where it comes from
     Show,
-}
-
-fn parse_category(s: &str) -> Result<crate::rules::Category, String> {
-    use crate::rules::Category;
-    Category::ALL.iter().copied().find(|c| c.as_str() == s).ok_or_else(|| {
-        let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-        format!("unknown category `{s}`; the categories are {}", known.join(", "))
-    })
-}
-
-fn parse_base_url(s: &str) -> Result<(String, String), String> {
-    let (platform, url) = s.split_once('=').ok_or("expected PLATFORM=URL")?;
-    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("`{url}` is not an http(s) URL"));
-    }
-    Ok((platform.to_string(), url.to_string()))
 }
 
 #[cfg(test)]

@@ -2,7 +2,11 @@
 //! them once (`context`).
 
 mod args;
+mod audit_args;
 mod context;
+mod values;
 
 pub use args::*;
+pub use audit_args::*;
 pub use context::Context;
+pub use values::OutputArgs;

@@ -6,11 +6,14 @@ use std::io::IsTerminal;
 
 use super::{deliver, emit, load_profile, load_rules, notify_targets, plan, ConsoleHooks};
 use crate::audit::{self, Browsers, Mode, RunOptions, Sessions};
-use crate::cli::{ApplyArgs, CheckArgs, Context};
+use crate::cli::{ApplyArgs, CheckArgs, Context, RevertArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::history::Recorder;
+use crate::history::{Recorder, Store};
+use crate::notify::Target;
 use crate::plan::Plan;
+use crate::profile::{Profile, Wanted};
+use crate::rules::Catalogue;
 use crate::transitions;
 
 pub fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<Exit> {
@@ -18,19 +21,137 @@ pub fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<Exit> {
 }
 
 pub fn apply(ctx: &Context, args: ApplyArgs) -> anyhow::Result<Exit> {
-    // Refuse before opening a browser: nobody can answer the question.
-    if !args.dry_run && !args.yes && !std::io::stdin().is_terminal() {
+    let mode = confirmable(args.dry_run, args.yes)?;
+    audit_and_report(ctx, &args.check, mode)
+}
+
+/// apply and revert change settings: without a terminal to ask on, only
+/// --yes or --dry-run may go on. Refused before a browser opens.
+fn confirmable(dry_run: bool, yes: bool) -> anyhow::Result<Mode> {
+    if !dry_run && !yes && !std::io::stdin().is_terminal() {
         return Err(
             Failure::usage("refusing to change settings without confirmation: there is no terminal to ask on")
-                .hint("pass --yes to apply without asking (as cron must), or --dry-run to only see the changes")
+                .hint("pass --yes to go ahead without asking (as cron must), or --dry-run to only see the changes")
                 .into(),
         );
     }
-    let mode = Mode::Apply {
-        dry_run: args.dry_run,
-        yes: args.yes,
+    Ok(Mode::Apply { dry_run, yes })
+}
+
+/// `privaudit revert [RUN] [PLATFORM...]`: puts back the values an apply
+/// changed, as an apply whose wanted values are the recorded previous ones,
+/// so it goes through the same locate → act → re-read path and is recorded
+/// as a run of its own.
+pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
+    let mode = confirmable(args.dry_run, args.yes)?;
+    let (run_id, selection) = match args.targets.split_first() {
+        Some((first, rest)) if first.chars().all(|c| c.is_ascii_digit()) => {
+            if args.last {
+                return Err(Failure::usage("give a run number or --last, not both").into());
+            }
+            (
+                Some(
+                    first
+                        .parse::<i64>()
+                        .map_err(|_| Failure::usage(format!("`{first}` is not a run number")))?,
+                ),
+                rest,
+            )
+        }
+        _ => (None, args.targets.as_slice()),
     };
-    audit_and_report(ctx, &args.check, mode)
+    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
+    let path = ctx.history_path();
+    if !path.exists() {
+        return Err(Failure::usage("nothing to revert: no run is recorded yet")
+            .hint("revert undoes a recorded `privaudit apply`")
+            .into());
+    }
+    let store = Store::open(&path)?;
+    let source = match run_id {
+        Some(id) => store.run(id)?.ok_or_else(|| {
+            Failure::usage(format!("there is no run #{id} in the history"))
+                .hint("`privaudit history --changes` shows the runs that changed settings")
+        })?,
+        None => store.last_changing_apply()?.ok_or_else(|| {
+            Failure::usage("nothing to revert: no recorded apply has changed a setting")
+                .hint("`privaudit history --changes` shows what was changed")
+        })?,
+    };
+    if source.command == "revert" {
+        // Going forward again is what apply is for; reverting a revert
+        // would only second-guess the profile.
+        ctx.console.print(&format!(
+            "Run #{} was itself a revert: nothing to do. `privaudit apply` moves the settings to your profile again.\n",
+            source.id
+        ));
+        return Ok(Exit::Ok);
+    }
+    if source.command != "apply" {
+        return Err(Failure::usage(format!(
+            "run #{} was a `{}`: it changed nothing",
+            source.id, source.command
+        ))
+        .hint("revert undoes an apply; `privaudit history --changes` shows which runs changed settings")
+        .into());
+    }
+    let catalogue = load_rules(ctx)?;
+    let mut wanted = Vec::new();
+    let mut profile = Profile::preset(crate::profile::Preset::Strict);
+    for category in profile.categories.values_mut() {
+        *category = Wanted::Ignore;
+    }
+    for change in store.changes(source.id)? {
+        let key = format!("{}.{}", change.platform, change.setting);
+        let selected = selection.is_empty() || selection.iter().any(|s| *s == change.platform || *s == key);
+        if !selected {
+            continue;
+        }
+        let known = catalogue
+            .platform(&change.platform)
+            .is_some_and(|p| p.settings.iter().any(|s| s.id == change.setting));
+        if !known {
+            ctx.console
+                .warn(&format!("{key} is no longer in the rules: it cannot be put back"));
+            continue;
+        }
+        profile.settings.insert(key.clone(), Wanted::Value(change.previous));
+        wanted.push(key);
+    }
+    drop(store);
+    if wanted.is_empty() {
+        ctx.console.print(&format!(
+            "Run #{} changed nothing{}: nothing to revert.\n",
+            source.id,
+            if selection.is_empty() {
+                ""
+            } else {
+                " among the selected settings"
+            }
+        ));
+        return Ok(Exit::Ok);
+    }
+    let plan = plan(&catalogue, &profile, &wanted, &[], &args.base_urls)?;
+    let check_args = CheckArgs {
+        platforms: wanted,
+        categories: Vec::new(),
+        output: args.output,
+        profile: None,
+        browser_profile: args.browser_profile,
+        evidence: None,
+        redact: false,
+        base_urls: args.base_urls,
+        notify: Default::default(),
+        no_history: false,
+        with_policy: false,
+    };
+    let job = Job {
+        command: if args.dry_run { "revert --dry-run" } else { "revert" },
+        catalogue: &catalogue,
+        plan: &plan,
+        profile: format!("the values before apply #{} ({})", source.id, source.started_at),
+    };
+    run_and_report(ctx, &check_args, mode, &job, &[])
 }
 
 fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Result<Exit> {
@@ -39,16 +160,32 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
     let catalogue = load_rules(ctx)?;
     let profile = load_profile(ctx, args.profile.as_deref(), &catalogue)?;
     let plan = plan(&catalogue, &profile, &args.platforms, &args.categories, &args.base_urls)?;
-    let options = run_options(ctx, args, mode, &plan, &catalogue.version, &profile.source.to_string())?;
+    let job = Job {
+        command: mode.command(),
+        catalogue: &catalogue,
+        plan: &plan,
+        profile: profile.source.to_string(),
+    };
+    run_and_report(ctx, args, mode, &job, &notify)
+}
+
+/// A run ready to go: what it is called in the history, and its plan.
+struct Job<'a> {
+    command: &'static str,
+    catalogue: &'a Catalogue,
+    plan: &'a Plan,
+    /// Where the wanted values come from, as recorded.
+    profile: String,
+}
+
+fn run_and_report(ctx: &Context, args: &CheckArgs, mode: Mode, job: &Job, notify: &[Target]) -> anyhow::Result<Exit> {
+    let (catalogue, plan) = (job.catalogue, job.plan);
+    let keep = super::history_keep()?;
+    let options = run_options(ctx, args, mode, plan, &catalogue.version, &job.profile)?;
 
     let recording = !args.no_history && !matches!(mode, Mode::Apply { dry_run: true, .. });
     let recorder = if recording {
-        match Recorder::start(
-            &ctx.history_path(),
-            mode.command(),
-            &catalogue.version,
-            &options.profile,
-        ) {
+        match Recorder::start(&ctx.history_path(), job.command, &catalogue.version, &options.profile) {
             Ok(r) => Some(r),
             Err(e) => {
                 ctx.console.error(
@@ -62,8 +199,9 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
         None
     };
     let hooks = ConsoleHooks::new(ctx, plan.platforms.len());
-    let mut run = audit::run(&plan, &options, &hooks)?;
+    let mut run = audit::run(plan, &options, &hooks)?;
     drop(hooks);
+    run.command = job.command;
 
     let mut first_run = false;
     if let Some(recorder) = recorder {
@@ -71,7 +209,7 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
             first_run = before.first_run;
             transitions::annotate(&mut run, &before, mode == Mode::Check);
             let exit = exit_of(&run);
-            recorder.finish(&run, exit.code())
+            recorder.finish(&run, exit.code(), keep)
         });
         if let Err(e) = recorded {
             ctx.console
@@ -87,7 +225,7 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
     if args.with_policy {
         let store = crate::history::Store::open(&ctx.history_path())?;
         let selected: Vec<String> = plan.platforms.iter().map(|p| p.platform.id.clone()).collect();
-        let outcome = crate::policy::check(&store, &catalogue, &selected, &[])?;
+        let outcome = crate::policy::check(&store, catalogue, &selected, &[])?;
         if let Some(notice) = outcome.notice() {
             notices.push(notice);
         }
@@ -100,7 +238,7 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
     if !ctx.quiet || !news.is_empty() || args.notify.notify_always {
         emit(ctx, &run, args.output.format)?;
     }
-    deliver(ctx, &notify, args.notify.notify_cmd.as_deref(), &notices);
+    deliver(ctx, notify, args.notify.notify_cmd.as_deref(), &notices);
     Ok(exit)
 }
 
@@ -172,8 +310,7 @@ fn stored_credentials(ctx: &Context, plan: &Plan) -> BTreeMap<String, crate::sec
     let accounts = ctx.accounts_path();
     let mut out = BTreeMap::new();
     for pp in &plan.platforms {
-        let has_form = pp.platform.login.as_ref().is_some_and(|l| l.form.is_some());
-        if !has_form || !crate::secrets::configured(&accounts, &pp.platform.id) {
+        if !pp.platform.can_sign_in() || !crate::secrets::configured(&accounts, &pp.platform.id) {
             continue;
         }
         match crate::secrets::lookup(&accounts, &pp.platform.id) {

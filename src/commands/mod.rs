@@ -27,6 +27,20 @@ use crate::plan::Plan;
 use crate::profile::{Loaded, Profile};
 use crate::rules::{load, Catalogue, Category};
 
+/// How long recorded runs are kept: `PRIVAUDIT_HISTORY_KEEP` (a duration,
+/// or `forever`), else a little over a year.
+pub fn history_keep() -> anyhow::Result<Option<chrono::Duration>> {
+    match std::env::var("PRIVAUDIT_HISTORY_KEEP") {
+        Err(_) => Ok(Some(chrono::Duration::days(crate::history::DEFAULT_KEEP_DAYS))),
+        Ok(v) if v.trim() == "forever" => Ok(None),
+        Ok(v) => crate::timestamp::parse_duration(&v).map(Some).map_err(|e| {
+            Failure::usage(format!("PRIVAUDIT_HISTORY_KEEP: {e}"))
+                .hint("set it to a duration such as 90d or 1year, or to `forever`")
+                .into()
+        }),
+    }
+}
+
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }

@@ -69,6 +69,14 @@ pub struct PlatformRules {
     pub file: String,
 }
 
+impl PlatformRules {
+    /// Whether the rule describes a sign-in form, so stored credentials can
+    /// renew a session unattended.
+    pub fn can_sign_in(&self) -> bool {
+        self.login.as_ref().is_some_and(|l| l.form.is_some())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LoginProbe {
     pub url: String,
