@@ -14,6 +14,11 @@ pub fn format(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// For `#[serde(serialize_with)]`: a time in the one format.
+pub fn serialize<S: serde::Serializer>(t: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format(*t))
+}
+
 /// A stored RFC 3339 time (older stores wrote `+00:00` and nanoseconds) in
 /// the one format; anything else unchanged.
 pub fn normalise(stored: &str) -> String {

@@ -236,6 +236,7 @@ pub struct Run {
     /// True when Ctrl-C or SIGTERM stopped the run part-way.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
+    #[serde(serialize_with = "crate::timestamp::serialize")]
     pub started_at: chrono::DateTime<chrono::Utc>,
     pub duration_ms: u64,
     pub profile: String,

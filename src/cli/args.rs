@@ -143,6 +143,26 @@ pub enum SchemaName {
     RulesTest,
     /// `rules lint --format json`
     Lint,
+    /// `rules show PLATFORM --format json`
+    RulesShow,
+    /// `profile show --format json`
+    Profile,
+    /// `auth show PLATFORM --format json`
+    Auth,
+    /// `policy check --format json`
+    Policy,
+    /// `login PLATFORM --format json`
+    Login,
+}
+
+impl SchemaName {
+    /// The file name of the published schema (in `examples/schemas/`).
+    pub fn file_name(self) -> String {
+        let name = clap::ValueEnum::to_possible_value(&self)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        format!("{name}.schema.json")
+    }
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +181,8 @@ pub struct LoginArgs {
     /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
     pub base_urls: Vec<(String, String)>,
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -180,7 +202,11 @@ pub enum AuthCommand {
         totp: bool,
     },
     /// What is stored for PLATFORM (never the secrets themselves)
-    Show { platform: String },
+    Show {
+        platform: String,
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Remove PLATFORM's stored credentials
     Rm { platform: String },
 }
@@ -251,6 +277,8 @@ pub enum PolicyCommand {
         policy_urls: Vec<(String, String)>,
         #[command(flatten)]
         notify: NotifyArgs,
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
 }
 
@@ -284,7 +312,11 @@ pub enum RulesCommand {
         deny_warnings: bool,
     },
     /// Every setting of one platform, with locations and sources
-    Show { platform: String },
+    Show {
+        platform: String,
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Run each rule against its replica in Chromium: signed-in probe,
     /// locate, read, apply, re-read, signed-out session
     Test {
@@ -323,7 +355,10 @@ pub enum ProfileCommand {
         force: bool,
     },
     /// Show the effective profile and where it comes from
-    Show,
+    Show {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[cfg(test)]

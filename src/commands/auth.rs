@@ -3,11 +3,10 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use crate::cli::AuthCommand;
-use crate::cli::Context;
+use crate::cli::{AuthCommand, Context, ListFormat};
 use crate::exit::Exit;
 use crate::failure::Failure;
-use crate::secrets::{self, Credentials, Origin, Secret, SecretsError};
+use crate::secrets::{self, Credentials, Origin, Secret, SecretsError, StoredView};
 
 pub fn run(ctx: &Context, command: AuthCommand) -> anyhow::Result<Exit> {
     match command {
@@ -17,7 +16,7 @@ pub fn run(ctx: &Context, command: AuthCommand) -> anyhow::Result<Exit> {
             stdin,
             totp,
         } => set(ctx, &platform, username, stdin, totp),
-        AuthCommand::Show { platform } => show(ctx, &platform),
+        AuthCommand::Show { platform, format } => show(ctx, &platform, format),
         AuthCommand::Rm { platform } => rm(ctx, &platform),
     }
 }
@@ -101,7 +100,7 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
     Ok(Exit::Ok)
 }
 
-fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
+fn show(ctx: &Context, platform: &str, format: ListFormat) -> anyhow::Result<Exit> {
     let unusable = known_platform(ctx, platform)?;
     let stored = match secrets::lookup(&ctx.accounts_path(), platform) {
         Ok(stored) => stored,
@@ -109,6 +108,23 @@ fn show(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
         Err(_) if unusable.is_some() => None,
         Err(e) => return Err(keyring_failure(e)),
     };
+    let view = StoredView {
+        schema_version: 1,
+        platform: platform.to_string(),
+        username: stored.as_ref().map(|(c, _)| c.username.clone()),
+        password_stored: stored.is_some(),
+        totp_stored: stored.as_ref().is_some_and(|(c, _)| c.totp.is_some()),
+        from: stored.as_ref().map(|(_, origin)| match origin {
+            Origin::Keyring => "keyring".to_string(),
+            Origin::Commands => "commands".to_string(),
+        }),
+        usable: unusable.is_none(),
+        unusable_reason: unusable.clone(),
+    };
+    if format == ListFormat::Json {
+        ctx.console.print(&(serde_json::to_string_pretty(&view)? + "\n"));
+        return Ok(Exit::Ok);
+    }
     match stored {
         None => {
             match &unusable {

@@ -27,14 +27,26 @@ pub fn schema(ctx: &Context, output: SchemaName) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The JSON Schema of one of privaudit's JSON outputs.
+/// The JSON Schema of one of privaudit's JSON outputs, as privaudit writes
+/// them (fields it leaves out when empty are optional).
 pub fn json_schema(output: SchemaName) -> schemars::Schema {
+    fn of<T: schemars::JsonSchema>() -> schemars::Schema {
+        schemars::generate::SchemaSettings::draft2020_12()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<T>()
+    }
     match output {
-        SchemaName::Run => schemars::schema_for!(crate::audit::Run),
-        SchemaName::Defaults => schemars::schema_for!(crate::defaults::Matrix),
-        SchemaName::History => schemars::schema_for!(crate::history::Timeline),
-        SchemaName::RulesList => schemars::schema_for!(crate::rules::listing::Listing),
-        SchemaName::RulesTest => schemars::schema_for!(crate::conformance::Results),
-        SchemaName::Lint => schemars::schema_for!(Vec<crate::diag::Located>),
+        SchemaName::Run => of::<crate::audit::Run>(),
+        SchemaName::Defaults => of::<crate::defaults::Matrix>(),
+        SchemaName::History => of::<crate::history::Timeline>(),
+        SchemaName::RulesList => of::<crate::rules::listing::Listing>(),
+        SchemaName::RulesTest => of::<crate::conformance::Results>(),
+        SchemaName::Lint => of::<Vec<crate::diag::Located>>(),
+        SchemaName::RulesShow => of::<crate::rules::listing::PlatformDetail>(),
+        SchemaName::Profile => of::<crate::profile::ProfileView>(),
+        SchemaName::Auth => of::<crate::secrets::StoredView>(),
+        SchemaName::Policy => of::<crate::policy::Outcome>(),
+        SchemaName::Login => of::<crate::sessions::LoginView>(),
     }
 }

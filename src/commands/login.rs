@@ -14,14 +14,14 @@ use crate::audit::scope::{allowed, same_path};
 use crate::audit::{self, signin, AuditOptions, Status};
 use crate::browser::locate::Located;
 use crate::browser::{self, Browser, Cookie, LaunchOptions, Tab};
-use crate::cli::{Context, LoginArgs};
+use crate::cli::{Context, ListFormat, LoginArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::plan::{self, PlatformPlan};
 use crate::profile::{Preset, Profile};
 use crate::rules::LoginProbe;
 use crate::secrets;
-use crate::sessions::{self, cookie_file};
+use crate::sessions::{self, cookie_file, LoginView};
 
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let catalogue = super::load_rules(ctx)?;
@@ -112,13 +112,30 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         browser.shutdown().await;
         result
     });
-    match outcome? {
+    let verified = outcome?;
+    if args.format == ListFormat::Json {
+        let view = LoginView {
+            schema_version: 1,
+            platform: pp.platform.id.clone(),
+            signed_in: matches!(verified, Verified::SignedIn),
+            session: dir.clone(),
+            reason: match &verified {
+                Verified::SignedIn => None,
+                Verified::NotSignedIn(why) | Verified::Unconfirmed(why) => Some(why.clone()),
+            },
+            at: crate::timestamp::now(),
+        };
+        ctx.console.print(&(serde_json::to_string_pretty(&view)? + "\n"));
+    }
+    match verified {
         Verified::SignedIn => {
-            ctx.console.print(&format!(
-                "Signed in to {}. The session is kept in {}; check and apply use it.\n",
-                pp.platform.name,
-                dir.display()
-            ));
+            if args.format != ListFormat::Json {
+                ctx.console.print(&format!(
+                    "Signed in to {}. The session is kept in {}; check and apply use it.\n",
+                    pp.platform.name,
+                    dir.display()
+                ));
+            }
             Ok(Exit::Ok)
         }
         Verified::NotSignedIn(why) => Err(

@@ -2,7 +2,7 @@
 //! versions in the history, and report what changed as a unified diff.
 
 use super::{deliver, load_rules, notify_targets};
-use crate::cli::{Context, PolicyCommand};
+use crate::cli::{Context, ListFormat, PolicyCommand};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::history::Store;
@@ -13,6 +13,7 @@ pub fn run(ctx: &Context, command: PolicyCommand) -> anyhow::Result<Exit> {
         platforms,
         policy_urls,
         notify,
+        format,
     } = command;
     let targets = notify_targets(&notify.urls)?;
     let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
@@ -26,7 +27,9 @@ pub fn run(ctx: &Context, command: PolicyCommand) -> anyhow::Result<Exit> {
             None => e,
         }
     })?;
-    if !ctx.quiet || !outcome.changes.is_empty() {
+    if format == ListFormat::Json {
+        ctx.console.print(&(serde_json::to_string_pretty(&outcome)? + "\n"));
+    } else if !ctx.quiet || !outcome.changes.is_empty() {
         ctx.console.print(&outcome.report());
     }
     let notices: Vec<Notice> = outcome.notice().into_iter().collect();

@@ -1,7 +1,7 @@
 //! `privaudit profile init|show`.
 
 use super::{load_profile, load_rules};
-use crate::cli::{Context, ProfileCommand};
+use crate::cli::{Context, ListFormat, ProfileCommand};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::fsutil;
@@ -12,7 +12,7 @@ use crate::rules::Category;
 pub fn run(ctx: &Context, command: ProfileCommand) -> anyhow::Result<Exit> {
     match command {
         ProfileCommand::Init { preset, force } => init(ctx, preset, force),
-        ProfileCommand::Show => show(ctx),
+        ProfileCommand::Show { format } => show(ctx, format),
     }
 }
 
@@ -32,8 +32,13 @@ fn init(ctx: &Context, preset: Preset, force: bool) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn show(ctx: &Context) -> anyhow::Result<Exit> {
+fn show(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
     let profile = load_profile(ctx, None, &load_rules(ctx)?)?;
+    if format == ListFormat::Json {
+        ctx.console
+            .print(&(serde_json::to_string_pretty(&profile.view())? + "\n"));
+        return Ok(Exit::Ok);
+    }
     let mut text = format!("profile: {}\npreset: {}\n", profile.source, profile.preset.as_str());
     text.push_str(&format!(
         "platforms: {}\n",

@@ -6,8 +6,8 @@ use crate::diag::{Diagnostic, SourceFiles};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::{table, Format, TableStyle};
-use crate::rules::listing::{ListedPlatform, Listing};
-use crate::rules::{load, Category, SettingKind};
+use crate::rules::listing::{ListedPlatform, Listing, PlatformDetail};
+use crate::rules::{load, Category};
 
 pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
     match command {
@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
             format,
             deny_warnings,
         } => lint(ctx, &files, format, deny_warnings),
-        RulesCommand::Show { platform } => show(ctx, &platform),
+        RulesCommand::Show { platform, format } => show(ctx, &platform, format),
         RulesCommand::Test {
             platforms,
             replicas,
@@ -81,6 +81,7 @@ fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
     let text = match format {
         ListFormat::Json => {
             serde_json::to_string_pretty(&Listing {
+                schema_version: Listing::SCHEMA_VERSION,
                 rules_version: catalogue.version.clone(),
                 platforms: rows,
             })? + "\n"
@@ -160,7 +161,7 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
+fn show(ctx: &Context, id: &str, format: ListFormat) -> anyhow::Result<Exit> {
     let catalogue = load_rules(ctx)?;
     let Some(p) = catalogue.platform(id) else {
         let known: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
@@ -170,46 +171,54 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
         ))
         .into());
     };
+    let detail = PlatformDetail::of(p, &catalogue.version);
+    let text = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&detail)? + "\n",
+        ListFormat::Table => show_text(&detail),
+    };
+    ctx.console.print(&text);
+    Ok(Exit::Ok)
+}
+
+/// One block per setting: labels, notes and URLs are long and must stay
+/// whole to be copied or searched.
+fn show_text(p: &PlatformDetail) -> String {
     let mut text = format!(
-        "{} ({})\n  base URL: {}\n  domains: {}\n  verified: {}\n  rule file: {} ({})\n",
+        "{} ({})\n  base URL: {}\n  domains: {}\n  verified: {}\n  rule file: {} ({})\n  unattended sign-in: {}\n",
         p.name,
         p.id,
         p.base_url,
         p.domains.join(", "),
         p.verified,
         p.file,
-        p.origin
+        p.origin,
+        if p.can_sign_in {
+            "possible (the rule describes the sign-in form)"
+        } else {
+            "no (sign in with `privaudit login`)"
+        }
     );
     for url in &p.policy_urls {
         text.push_str(&format!("  policy: {url}\n"));
     }
-    // One block per setting: labels, notes and URLs are long and must stay
-    // whole to be copied or searched.
     for s in &p.settings {
         text.push_str(&format!("\n{} — {}\n  category: {}\n", s.id, s.label, s.category));
-        match &s.kind {
-            SettingKind::Control {
-                page,
-                open,
-                control,
-                private_value,
-                apply,
-                ..
-            } => {
-                text.push_str(&format!("  page: {page}\n"));
-                for step in open {
-                    text.push_str(&format!("  open first: {step}\n"));
-                }
-                text.push_str(&format!("  control: {control}\n  private value: {private_value}\n"));
-                for (i, action) in apply.iter().enumerate() {
-                    text.push_str(&format!("  apply {}. {action}\n", i + 1));
-                }
-            }
-            SettingKind::Manual { url, steps } => {
-                text.push_str(&format!("  manual: {url}\n"));
-                for (i, step) in steps.iter().enumerate() {
-                    text.push_str(&format!("    {}. {step}\n", i + 1));
-                }
+        if let Some(page) = &s.page {
+            text.push_str(&format!("  page: {page}\n"));
+        }
+        for step in &s.open {
+            text.push_str(&format!("  open first: {step}\n"));
+        }
+        if let (Some(control), Some(private)) = (&s.control, &s.private_value) {
+            text.push_str(&format!("  control: {control}\n  private value: {private}\n"));
+        }
+        for (i, action) in s.apply.iter().enumerate() {
+            text.push_str(&format!("  apply {}. {action}\n", i + 1));
+        }
+        if let Some(url) = &s.manual_url {
+            text.push_str(&format!("  manual: {url}\n"));
+            for (i, step) in s.steps.iter().enumerate() {
+                text.push_str(&format!("    {}. {step}\n", i + 1));
             }
         }
         match &s.default {
@@ -236,6 +245,5 @@ fn show(ctx: &Context, id: &str) -> anyhow::Result<Exit> {
             text.push_str(&format!("  unverified: {}\n", s.unverified.join(", ")));
         }
     }
-    ctx.console.print(&text);
-    Ok(Exit::Ok)
+    text
 }

@@ -87,6 +87,8 @@ pub struct Row {
 /// `defaults --format json`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Matrix {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
     pub rules_version: String,
     pub categories: Vec<Category>,
     pub rows: Vec<Row>,
@@ -138,6 +140,7 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
         })
         .collect();
     Matrix {
+        schema_version: 1,
         rules_version: catalogue.version.clone(),
         categories,
         rows,

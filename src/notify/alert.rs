@@ -70,7 +70,7 @@ pub fn run_notice(run: &Run, news: &[&Finding]) -> Notice {
         lines,
         details: serde_json::json!({
             "command": run.command,
-            "started_at": run.started_at,
+            "started_at": crate::timestamp::format(run.started_at),
             "rules_version": run.rules_version,
             "summary": run.summary,
             "changes": changes,

@@ -9,19 +9,38 @@ use crate::history::Store;
 use crate::notify::Notice;
 use crate::rules::Catalogue;
 
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 pub struct PolicyChange {
     pub platform: String,
     pub url: String,
+    /// A unified diff of the page's readable text, old → new.
     pub diff: String,
 }
 
-#[derive(Default)]
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct PolicyPage {
+    pub platform: String,
+    pub url: String,
+}
+
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct PolicyFailure {
+    pub platform: String,
+    pub url: String,
+    /// Why, with its cause (DNS, TLS, connection, HTTP status).
+    pub error: String,
+}
+
+/// What `policy check --format json` prints.
+#[derive(Debug, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct Outcome {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
     pub changes: Vec<PolicyChange>,
     /// First versions stored: nothing to compare yet.
-    pub baselines: Vec<(String, String)>,
+    pub baselines: Vec<PolicyPage>,
     pub unchanged: usize,
-    pub failures: Vec<(String, String, String)>,
+    pub failures: Vec<PolicyFailure>,
 }
 
 impl Outcome {
@@ -30,10 +49,15 @@ impl Outcome {
         for c in &self.changes {
             out.push_str(&format!("Policy changed: {} — {}\n{}\n", c.platform, c.url, c.diff));
         }
-        for (p, url) in &self.baselines {
+        for PolicyPage { platform: p, url } in &self.baselines {
             out.push_str(&format!("Policy stored for the first time: {p} — {url}\n"));
         }
-        for (p, url, why) in &self.failures {
+        for PolicyFailure {
+            platform: p,
+            url,
+            error: why,
+        } in &self.failures
+        {
             out.push_str(&format!("Policy not checked: {p} — {url}: {why}\n"));
         }
         out.push_str(&format!(
@@ -121,16 +145,23 @@ pub fn check(
         pages.extend(urls.into_iter().map(|u| (id.clone(), u)));
     }
     let client = fetch::client()?;
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        schema_version: 1,
+        ..Outcome::default()
+    };
     for (platform, url) in pages {
         let stored = store.latest_policy(&url)?;
         match fetch::fetch(&client, &url, stored.as_ref(), Duration::from_millis(500)) {
-            Err(e) => outcome.failures.push((platform, url, format!("{e:#}"))),
+            Err(e) => outcome.failures.push(PolicyFailure {
+                platform,
+                url,
+                error: format!("{e:#}"),
+            }),
             Ok(Fetched::NotModified) => outcome.unchanged += 1,
             Ok(Fetched::Page(version)) => match stored {
                 None => {
                     store.add_policy(&platform, &url, &version)?;
-                    outcome.baselines.push((platform, url));
+                    outcome.baselines.push(PolicyPage { platform, url });
                 }
                 Some(old) if old.sha256 == version.sha256 => outcome.unchanged += 1,
                 Some(old) => {

@@ -100,6 +100,35 @@ impl std::fmt::Display for ProfileSource {
     }
 }
 
+/// `profile show --format json`: the effective profile.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ProfileView {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    /// The profile file, or the built-in preset used when there is none.
+    pub source: String,
+    pub preset: String,
+    /// Empty: every platform the rules know.
+    pub platforms: Vec<String>,
+    /// Category → `private`, `ignore`, or a value.
+    pub categories: BTreeMap<Category, String>,
+    /// `platform.setting` → its override.
+    pub settings: BTreeMap<String, String>,
+}
+
+impl Profile {
+    pub fn view(&self) -> ProfileView {
+        ProfileView {
+            schema_version: 1,
+            source: self.source.to_string(),
+            preset: self.preset.as_str().to_string(),
+            platforms: self.platforms.clone(),
+            categories: self.categories.iter().map(|(c, w)| (*c, w.as_text())).collect(),
+            settings: self.settings.iter().map(|(k, w)| (k.clone(), w.as_text())).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub source: ProfileSource,

@@ -10,7 +10,7 @@ pub fn render(run: &Run) -> String {
     out.push_str(&format!("# privaudit {}\n\n", run.command));
     out.push_str(&format!(
         "{} — rules {} — {} — profile: {}\n\n",
-        run.started_at.format("%Y-%m-%d %H:%M UTC"),
+        crate::timestamp::format(run.started_at),
         run.rules_version,
         run.summary.sentence(),
         run.profile

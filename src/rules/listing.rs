@@ -7,8 +7,14 @@ use super::model::Category;
 /// `rules list --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
 pub struct Listing {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
     pub rules_version: String,
     pub platforms: Vec<ListedPlatform>,
+}
+
+impl Listing {
+    pub const SCHEMA_VERSION: u32 = 1;
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -20,4 +26,136 @@ pub struct ListedPlatform {
     pub verified: String,
     pub origin: String,
     pub file: String,
+}
+
+/// `rules show PLATFORM --format json`: one platform's settings with where
+/// each lives, how it is changed, its documented default and sources.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct PlatformDetail {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    pub rules_version: String,
+    pub id: String,
+    pub name: String,
+    pub base_url: String,
+    pub domains: Vec<String>,
+    pub verified: String,
+    pub file: String,
+    pub origin: String,
+    pub policy_urls: Vec<String>,
+    /// The rule describes its sign-in form: stored credentials can renew
+    /// a session unattended (`privaudit auth set`).
+    pub can_sign_in: bool,
+    pub settings: Vec<SettingDetail>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SettingDetail {
+    /// What profile overrides and `check PLATFORM.SETTING` name.
+    pub id: String,
+    pub label: String,
+    pub category: Category,
+    /// The page the control is on (web controls).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// Steps that reveal the control (a tab, a disclosure).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub open: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_value: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub apply: Vec<String>,
+    /// Settings only a form or an email can change: where, and the steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual_url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// The documented default; None: unknown.
+    pub default: Option<DefaultDetail>,
+    pub since: Option<String>,
+    pub source: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub see_also: Vec<String>,
+    /// Which facts no source confirms yet.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<String>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DefaultDetail {
+    pub value: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl PlatformDetail {
+    pub const SCHEMA_VERSION: u32 = 1;
+
+    pub fn of(p: &super::PlatformRules, rules_version: &str) -> PlatformDetail {
+        PlatformDetail {
+            schema_version: Self::SCHEMA_VERSION,
+            rules_version: rules_version.to_string(),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            base_url: p.base_url.clone(),
+            domains: p.domains.clone(),
+            verified: p.verified.clone(),
+            file: p.file.clone(),
+            origin: p.origin.to_string(),
+            policy_urls: p.policy_urls.clone(),
+            can_sign_in: p.can_sign_in(),
+            settings: p.settings.iter().map(|s| SettingDetail::of(s)).collect(),
+        }
+    }
+}
+
+impl SettingDetail {
+    fn of(s: &super::SettingRule) -> SettingDetail {
+        let mut detail = SettingDetail {
+            id: s.id.clone(),
+            label: s.label.clone(),
+            category: s.category,
+            page: None,
+            open: Vec::new(),
+            control: None,
+            private_value: None,
+            apply: Vec::new(),
+            manual_url: None,
+            steps: Vec::new(),
+            default: s.default.as_ref().map(|d| DefaultDetail {
+                value: d.value.clone(),
+                regions: d.regions.clone(),
+                note: d.note.clone(),
+            }),
+            since: s.since.clone(),
+            source: s.source.clone(),
+            see_also: s.see_also.clone(),
+            unverified: s.unverified.clone(),
+        };
+        match &s.kind {
+            super::SettingKind::Control {
+                page,
+                open,
+                control,
+                private_value,
+                apply,
+                ..
+            } => {
+                detail.page = Some(page.clone());
+                detail.open = open.iter().map(|m| m.to_string()).collect();
+                detail.control = Some(control.to_string());
+                detail.private_value = Some(private_value.clone());
+                detail.apply = apply.iter().map(|a| a.to_string()).collect();
+            }
+            super::SettingKind::Manual { url, steps } => {
+                detail.manual_url = Some(url.clone());
+                detail.steps = steps.clone();
+            }
+        }
+        detail
+    }
 }

@@ -27,6 +27,23 @@ struct KeyringEntry<'a> {
     totp: Option<&'a str>,
 }
 
+/// `auth show --format json`: what is stored for a platform, never a secret.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct StoredView {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    pub platform: String,
+    pub username: Option<String>,
+    pub password_stored: bool,
+    pub totp_stored: bool,
+    /// `keyring` or `commands` (accounts.toml); None when nothing is stored.
+    pub from: Option<String>,
+    /// Whether the platform's rule can type credentials at all.
+    pub usable: bool,
+    /// Why not, when it cannot.
+    pub unusable_reason: Option<String>,
+}
+
 /// Where credentials came from, for `auth show`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {

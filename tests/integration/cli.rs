@@ -113,30 +113,23 @@ fn completions_and_schemas_are_generated() {
         .assert()
         .success()
         .stdout(predicates::str::contains("_privaudit()"));
-    for name in ["run", "defaults", "history", "rules-list", "rules-test", "lint"] {
+    for name in [
+        "run",
+        "defaults",
+        "history",
+        "rules-list",
+        "rules-test",
+        "lint",
+        "rules-show",
+        "profile",
+        "auth",
+        "policy",
+        "login",
+    ] {
         let out = env.cmd().args(["schema", name]).output().unwrap();
         assert!(out.status.success(), "schema {name}");
         let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(schema["$schema"].is_string(), "schema {name}: {schema}");
-    }
-}
-
-/// Every key of a real JSON output is one its published schema describes.
-#[test]
-fn json_outputs_follow_their_schema() {
-    let env = Env::new();
-    let listed = env.cmd().args(["rules", "list", "--format", "json"]).output().unwrap();
-    let value: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
-    let schema: serde_json::Value =
-        serde_json::from_slice(&env.cmd().args(["schema", "rules-list"]).output().unwrap().stdout).unwrap();
-    let top: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-    for key in value.as_object().unwrap().keys() {
-        assert!(top.contains(&key), "`{key}` is not in the rules-list schema");
-    }
-    let platform = &value["platforms"][0];
-    let def = schema["$defs"]["ListedPlatform"]["properties"].as_object().unwrap();
-    for key in platform.as_object().unwrap().keys() {
-        assert!(def.contains_key(key), "`{key}` is not in ListedPlatform's schema");
     }
 }
 

@@ -21,6 +21,7 @@ mod realapps_e2e;
 mod remote_e2e;
 mod revert_e2e;
 mod rules;
+mod schemas;
 mod structure;
 mod watch_e2e;
 mod zoo_e2e;
