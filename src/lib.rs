@@ -39,8 +39,6 @@ pub mod transitions;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command, Context};
 use crate::exit::Exit;
 use crate::failure::Failure;
@@ -50,7 +48,17 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut command = Cli::command();
+    // Loading the rules for it costs a few ms: only when asked.
+    if args.iter().any(|a| a == "--version") {
+        command = command.long_version(cli::long_version());
+    }
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with exit 0, mistakes to

@@ -5,8 +5,10 @@ mod args;
 mod audit_args;
 mod context;
 mod values;
+mod version;
 
 pub use args::*;
 pub use audit_args::*;
 pub use context::Context;
 pub use values::OutputArgs;
+pub use version::long_version;

@@ -172,3 +172,37 @@ fn help_never_prints_secret_environment_values() {
         }
     }
 }
+
+/// `--version` names the commit and the rules, as `rules list` reports them.
+#[test]
+fn long_version_names_the_commit_and_the_rules() {
+    let env = Env::new();
+    let out = env.cmd().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let version = String::from_utf8_lossy(&out.stdout).to_string();
+    let listed = crate::support::json(
+        &env.cmd()
+            .args(["rules", "list", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let rules = listed["rules_version"].as_str().unwrap();
+    assert!(version.contains(&format!("built-in rules: {rules}")), "{version}");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(crate::support::repo())
+        .output();
+    match head {
+        Ok(h) if h.status.success() => {
+            let commit = String::from_utf8_lossy(&h.stdout).trim().to_string();
+            assert!(
+                version.contains(&format!("commit {commit}")),
+                "{version} (HEAD is {commit})"
+            );
+        }
+        _ => assert!(version.contains("commit "), "{version}"),
+    }
+    let short = env.cmd().arg("-V").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&short.stdout).lines().count(), 1);
+}

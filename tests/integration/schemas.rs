@@ -56,7 +56,8 @@ fn closed(mut schema: serde_json::Value) -> serde_json::Value {
 fn assert_valid(name: SchemaName, output: &[u8]) {
     let instance = json(output);
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(published(name)).expect("published schema")).expect("schema JSON");
+        serde_json::from_str(&std::fs::read_to_string(published(name)).expect("published schema"))
+            .expect("schema JSON");
     let validator = jsonschema::validator_for(&closed(schema)).expect("a valid JSON Schema");
     let errors: Vec<String> = validator
         .iter_errors(&instance)
