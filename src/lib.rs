@@ -4,7 +4,7 @@
 //!
 //! Layers, top down (each uses only those below it): `cli` and `commands`
 //! (the user's surface) → `audit` (runs a plan in the browser), `conformance`,
-//! `transitions`, `history`, `policy`, `notify`, `report`, `defaults` →
+//! `transitions`, `history`, `doctor`, `policy`, `notify`, `report`, `defaults` →
 //! `browser` (the CDP driver), `plan`, `profile`, `sessions`, `secrets`,
 //! `evidence`, `replica` → `rules`, `diag`, `output`, `exit`, `failure`,
 //! `fsutil`, `lock`, `runtime`, `timestamp`.
@@ -16,6 +16,7 @@ pub mod commands;
 pub mod conformance;
 pub mod defaults;
 pub mod diag;
+pub mod doctor;
 pub mod evidence;
 pub mod exit;
 pub mod failure;
@@ -86,6 +87,9 @@ where
         Command::Defaults(args) => commands::defaults::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
+        Command::Logout { platform } => commands::logout::run(&ctx, &platform),
+        Command::Sessions { format } => commands::sessions::run(&ctx, format),
+        Command::Doctor { format } => commands::doctor::run(&ctx, format),
         Command::Completions { shell } => commands::docs::completions(&ctx, shell),
         Command::Man => commands::docs::man(&ctx),
         Command::Schema { output } => commands::docs::schema(&ctx, output),

@@ -210,6 +210,15 @@ impl Browser {
     /// Closes Chromium and waits for every process of it to end, so none
     /// outlives the run. Bounded: at most a few seconds whatever state the
     /// browser is in. A remote browser is left running (its tabs are closed).
+    /// The browser's product and version (`HeadlessChrome/131.0.6778.85`),
+    /// from CDP's `Browser.getVersion`.
+    pub async fn product(&self) -> anyhow::Result<String> {
+        let version = tokio::time::timeout(self.timeout, self.inner.version())
+            .await
+            .map_err(|_| anyhow::anyhow!("Chromium did not say its version within {:?}", self.timeout))??;
+        Ok(version.product)
+    }
+
     pub async fn shutdown(mut self) {
         let Some(mut launched) = self.process.take() else {
             self.handler.abort();

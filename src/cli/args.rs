@@ -114,6 +114,24 @@ pub enum Command {
     /// Watch the platforms' privacy policies for changes
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Remove a platform's saved session (stored credentials stay)
+    Logout { platform: String },
+    /// The saved sessions: how old each is and when it last read signed in
+    Sessions {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Check the browser, keyring, directories, profile, sessions and rules
+    ///
+    /// Each check says what is wrong and the fix: the browser found, its
+    /// version and whether it starts headless; the OS keyring; the config
+    /// and data directories and their permissions; the profile; the saved
+    /// sessions and their age; how fresh the rules are. Exit 2 when a run
+    /// would fail.
+    Doctor {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions {
         #[arg(value_enum)]
@@ -153,6 +171,10 @@ pub enum SchemaName {
     Policy,
     /// `login PLATFORM --format json`
     Login,
+    /// `doctor --format json`
+    Doctor,
+    /// `sessions --format json`
+    Sessions,
 }
 
 impl SchemaName {

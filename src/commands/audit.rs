@@ -310,18 +310,26 @@ fn stored_credentials(ctx: &Context, plan: &Plan) -> BTreeMap<String, crate::sec
     let accounts = ctx.accounts_path();
     let mut out = BTreeMap::new();
     for pp in &plan.platforms {
-        if !pp.platform.can_sign_in() || !crate::secrets::configured(&accounts, &pp.platform.id) {
+        let id = &pp.platform.id;
+        let in_keyring = crate::secrets::keyring_index::contains(&ctx.data_dir, id);
+        if !pp.platform.can_sign_in() || !(in_keyring || crate::secrets::configured(&accounts, id)) {
             continue;
         }
-        match crate::secrets::lookup(&accounts, &pp.platform.id) {
+        match crate::secrets::lookup(&accounts, id) {
             Ok(Some((credentials, _))) => {
-                out.insert(pp.platform.id.clone(), credentials);
+                out.insert(id.clone(), credentials);
             }
             Ok(None) => {}
-            Err(e) => ctx.console.warn(&format!(
-                "{}: stored credentials not available, so no unattended sign-in: {e}",
-                pp.platform.id
-            )),
+            // Shown even under -q: a nightly run that cannot sign in by
+            // itself must say why, or it fails quietly for months.
+            Err(e) => ctx.console.error(
+                &format!("{id}: stored credentials not available, so no unattended sign-in in this run: {e}"),
+                Some(if in_keyring {
+                    "the credentials are in the OS keyring, which needs your desktop session's D-Bus: cron and systemd timers without one cannot reach it. Put a password_command in <config>/accounts.toml instead (see README, \"Nightly with your own accounts\")"
+                } else {
+                    e.hint()
+                }),
+            ),
         }
     }
     out

@@ -92,6 +92,7 @@ fn set(ctx: &Context, platform: &str, username: String, from_stdin: bool, ask_to
         totp,
     };
     secrets::store(platform, &credentials).map_err(keyring_failure)?;
+    secrets::keyring_index::mark(&ctx.data_dir, platform, true)?;
     ctx.console.print(&format!(
         "Stored {platform} credentials for {} in the OS keyring{}.\ncheck and apply will sign in by themselves when {platform}'s session has expired.\n",
         credentials.username,
@@ -159,7 +160,9 @@ fn show(ctx: &Context, platform: &str, format: ListFormat) -> anyhow::Result<Exi
 
 fn rm(ctx: &Context, platform: &str) -> anyhow::Result<Exit> {
     known_platform(ctx, platform)?;
-    if secrets::remove(platform).map_err(keyring_failure)? {
+    let removed = secrets::remove(platform).map_err(keyring_failure)?;
+    secrets::keyring_index::mark(&ctx.data_dir, platform, false)?;
+    if removed {
         ctx.console
             .print(&format!("Removed the {platform} credentials from the OS keyring.\n"));
     } else {

@@ -48,5 +48,7 @@ pub fn json_schema(output: SchemaName) -> schemars::Schema {
         SchemaName::Auth => of::<crate::secrets::StoredView>(),
         SchemaName::Policy => of::<crate::policy::Outcome>(),
         SchemaName::Login => of::<crate::sessions::LoginView>(),
+        SchemaName::Doctor => of::<crate::doctor::Report>(),
+        SchemaName::Sessions => of::<crate::doctor::Sessions>(),
     }
 }

@@ -9,11 +9,14 @@ pub mod auth;
 pub mod defaults;
 pub mod demo;
 pub mod docs;
+pub mod doctor;
 pub mod history;
 pub mod login;
+pub mod logout;
 pub mod policy;
 pub mod profile;
 pub mod rules;
+pub mod sessions;
 
 use std::collections::BTreeMap;
 use std::path::Path;

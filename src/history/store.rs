@@ -233,6 +233,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// When `platform` was last read signed in: the start of the newest
+    /// finished run with a value read from one of its pages.
+    pub fn last_read(&self, platform: &str) -> anyhow::Result<Option<String>> {
+        let at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT MAX(r.started_at) FROM findings f JOIN runs r ON r.id = f.run_id
+                 WHERE f.platform = ?1 AND r.finished_at IS NOT NULL
+                   AND f.status IN ('ok', 'drift', 'fixed', 'failed', 're-enabled')",
+                params![platform],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(at.map(|t| crate::timestamp::normalise(&t)))
+    }
+
     /// One recorded run.
     pub fn run(&self, id: i64) -> anyhow::Result<Option<RunRow>> {
         Ok(self

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod credentials;
+pub mod keyring_index;
 pub mod totp;
 
 use std::path::Path;
@@ -122,6 +123,15 @@ pub fn lookup(accounts: &Path, platform: &str) -> Result<Option<(Credentials, Or
         return Ok(Some((account.resolve(platform)?, Origin::Commands)));
     }
     Ok(from_keyring(platform)?.map(|c| (c, Origin::Keyring)))
+}
+
+/// Whether the OS keyring answers: a lookup of an entry nobody stores is
+/// "no entry" from a working keyring, an error from a missing one.
+pub fn probe() -> Result<(), SecretsError> {
+    match entry("privaudit-doctor-probe")?.get_password() {
+        Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(SecretsError::NoKeyring(e.to_string())),
+    }
 }
 
 /// Whether credentials are configured for `platform`, without running any

@@ -35,3 +35,46 @@ pub fn ensure(dir: &Path) -> anyhow::Result<()> {
     }
     crate::fsutil::create_private_dir(dir)
 }
+
+/// A saved session: its platform and when its directory was made.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub platform: String,
+    pub dir: PathBuf,
+    /// When the session directory was created (else last modified).
+    pub since: Option<std::time::SystemTime>,
+}
+
+/// The saved sessions under `root`, by platform id.
+pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot list {}", root.display()))),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if !meta.is_dir() {
+            continue;
+        }
+        out.push(Saved {
+            platform: entry.file_name().to_string_lossy().into_owned(),
+            dir: entry.path(),
+            since: meta.created().or_else(|_| meta.modified()).ok(),
+        });
+    }
+    out.sort_by(|a, b| a.platform.cmp(&b.platform));
+    Ok(out)
+}
+
+/// Deletes a saved session; false when there was none.
+pub fn remove(root: &Path, platform: &str) -> anyhow::Result<bool> {
+    let dir = dir(root, platform);
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot remove {}", dir.display()))),
+    }
+}

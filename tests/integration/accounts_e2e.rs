@@ -116,6 +116,34 @@ fn keyring_credentials_renew_an_expired_session_and_auth_never_prints_secrets() 
     assert!(stdout.contains("No credentials for linkedin"), "{stdout}");
 }
 
+/// cron has no D-Bus session: credentials stored in the desktop keyring are
+/// out of reach there, and a quiet nightly run must say so and what to do.
+#[test]
+fn a_run_without_the_keyring_says_the_stored_credentials_are_out_of_reach() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let out = env.in_keyring_session(&format!(
+        "printf '%s\\n' '{PASSWORD}' | privaudit auth set linkedin --username {USER} --stdin"
+    ));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = env
+        .cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .args(["--timeout", "10", "check", "linkedin", "-q"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("linkedin: stored credentials not available") && stderr.contains("password_command"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(PASSWORD));
+}
+
 #[test]
 fn auth_without_a_keyring_says_how_to_get_one() {
     let env = Env::new();

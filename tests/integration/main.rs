@@ -11,6 +11,7 @@ mod conformance_e2e;
 mod defaults;
 mod demo;
 mod docs;
+mod doctor_cli;
 mod evidence_e2e;
 mod examples;
 mod fidelity_e2e;

@@ -143,4 +143,8 @@ fn outputs_from_the_browser_follow_their_schemas() {
         .unwrap();
     assert_valid(SchemaName::Login, &out.stdout);
     assert_eq!(json(&out.stdout)["signed_in"], true);
+    let out = env.cmd().args(["sessions", "--format", "json"]).output().unwrap();
+    assert_valid(SchemaName::Sessions, &out.stdout);
+    let out = env.cmd().args(["doctor", "--format", "json"]).output().unwrap();
+    assert_valid(SchemaName::Doctor, &out.stdout);
 }
