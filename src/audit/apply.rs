@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 
 use super::evidence::{record, Shot};
-use super::finding::{finding, FailureClass, Finding, Status};
+use super::finding::{finding, FailureClass, Finding, Status, Stop};
 use super::options::AuditOptions;
-use super::page::{self, Look, Stop};
+use super::page::{self, Look};
 use super::platform::{disabled_message, failed, stopped};
 use super::steps::{act, actions, choose, set_toggle};
 use crate::browser::act::ActError;
@@ -123,12 +123,12 @@ async fn visit(
             reading,
             settled: true,
             ..
-        }) => match page::marker_missing(tab, pp).await {
+        }) => match super::obstacles::marker_missing(tab, pp).await {
             Some(stop) => Err(stop),
             None => Ok((opened.url, found, reading)),
         },
         other => {
-            if let Some(stop) = page::why_missing(tab, pp).await {
+            if let Some(stop) = super::obstacles::why_missing(tab, pp).await {
                 return Err(stop);
             }
             let matcher = page::control(item).map(|m| m.to_string()).unwrap_or_default();

@@ -387,3 +387,34 @@ pub fn in_plan_order(plan: &Plan, mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by_key(position);
     findings
 }
+
+/// Why a page gave nothing to read.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    pub status: Status,
+    pub class: FailureClass,
+    pub message: String,
+    /// Nothing more can be read on this platform (signed out, left its
+    /// domains, browser gone), as opposed to this page only.
+    pub whole_platform: bool,
+}
+
+impl Stop {
+    pub fn new(status: Status, class: FailureClass, message: impl Into<String>, whole_platform: bool) -> Stop {
+        Stop {
+            status,
+            class,
+            message: message.into(),
+            whole_platform,
+        }
+    }
+
+    pub fn driver(e: impl std::fmt::Display) -> Stop {
+        Stop::new(
+            Status::Error,
+            FailureClass::Driver,
+            format!("the browser stopped answering ({e}); run the check again"),
+            true,
+        )
+    }
+}

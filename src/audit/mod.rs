@@ -8,6 +8,7 @@ pub mod apply;
 pub mod check;
 mod evidence;
 pub mod finding;
+pub mod obstacles;
 mod options;
 pub mod page;
 mod platform;

@@ -15,7 +15,8 @@ use crate::browser::{NavError, Tab};
 use crate::plan::{PlanItem, PlatformPlan};
 use crate::rules::{Matcher, SettingKind};
 
-use super::finding::{FailureClass, Status};
+use super::finding::{FailureClass, Status, Stop};
+use super::obstacles::signed_out;
 use super::scope::same_path;
 
 /// Readings this long apart that agree are the page's settled state.
@@ -25,37 +26,6 @@ const QUIET: Duration = Duration::from_millis(200);
 /// A page that is never quiet (it polls constantly) is read anyway after
 /// this long, still only once two readings agree.
 const NEVER_QUIET: Duration = Duration::from_secs(5);
-
-/// Why a page gave nothing to read.
-#[derive(Debug, Clone)]
-pub struct Stop {
-    pub status: Status,
-    pub class: FailureClass,
-    pub message: String,
-    /// Nothing more can be read on this platform (signed out, left its
-    /// domains, browser gone), as opposed to this page only.
-    pub whole_platform: bool,
-}
-
-impl Stop {
-    pub fn new(status: Status, class: FailureClass, message: impl Into<String>, whole_platform: bool) -> Stop {
-        Stop {
-            status,
-            class,
-            message: message.into(),
-            whole_platform,
-        }
-    }
-
-    pub fn driver(e: impl std::fmt::Display) -> Stop {
-        Stop::new(
-            Status::Error,
-            FailureClass::Driver,
-            format!("the browser stopped answering ({e}); run the check again"),
-            true,
-        )
-    }
-}
 
 /// A page, loaded and opened.
 pub struct Opened {
@@ -111,6 +81,8 @@ pub async fn open(
             return Err(Stop::new(Status::Error, FailureClass::Blocked, e.to_string(), true))
         }
         Err(NavError::Gone) => return Err(Stop::driver("the connection to the browser was lost")),
+        // The site itself is out of reach: one cause for the whole platform.
+        Err(e) if e.host_unreachable() => return Err(super::obstacles::site_unreachable(pp, &url, &e)),
         Err(e) => {
             return Err(Stop::new(
                 Status::Error,
@@ -327,88 +299,4 @@ pub async fn look_once(tab: &Tab, item: &PlanItem) -> Result<Look, CdpError> {
             }),
         },
     }
-}
-
-pub fn signed_out(pp: &PlatformPlan, why: &str) -> Stop {
-    let (id, name) = (&pp.platform.id, &pp.platform.name);
-    // Credentials help only where the rule can type them.
-    let unattended = match pp.platform.can_sign_in() {
-        true => format!(" (and `privaudit auth set {id}` to let scheduled runs sign in by themselves)"),
-        false => String::new(),
-    };
-    let message = format!("not signed in to {name} ({why}); run `privaudit login {id}`{unattended}");
-    Stop::new(Status::LoginRequired, FailureClass::SignedOut, message, true)
-}
-
-/// A page read without the rule's signed-in marker on it was read signed
-/// out (some sites show settings to anonymous sessions too): nothing on it
-/// is the account's.
-pub async fn marker_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
-    let probe = pp.platform.login.as_ref()?.signed_in.as_ref()?;
-    match tab.locate(probe).await {
-        Ok(Located::None) => Some(signed_out(
-            pp,
-            &format!("the signed-in marker ({probe}) is not on the page"),
-        )),
-        _ => None,
-    }
-}
-
-/// Names that mean a person has to be there: captchas and bot walls.
-pub const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|verify (that )?you('| a)re (a )?human|security check|verify it'?s you|confirm it'?s you|unusual (login|sign-in) activity|let'?s do a quick security check|access denied|unusual traffic";
-
-/// Why a control is not on the page, before blaming the rule: a session
-/// signed out after load (a client-side route to the sign-in view), a
-/// sign-in form, a captcha or bot wall.
-pub async fn why_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
-    let mut marker_present = false;
-    if let Some(login) = &pp.platform.login {
-        let now = tab.current_url().await.unwrap_or_default();
-        if same_path(&now, &pp.url(&login.url)) {
-            return Some(signed_out(pp, "the page moved to the sign-in page after it loaded"));
-        }
-        if let Some(probe) = &login.signed_in {
-            if matches!(tab.locate(probe).await, Ok(Located::None)) {
-                return Some(signed_out(
-                    pp,
-                    &format!("the signed-in marker ({probe}) is not on the page"),
-                ));
-            }
-            marker_present = true;
-        }
-    }
-    // Without a marker to trust, a password field on the page is a sign-in
-    // form (with one, it is more likely a "change password" section).
-    const SIGN_IN_FORM: &str = "(() => Array.from(document.querySelectorAll('input[type=password]')).some(e => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1; }))()";
-    if !marker_present && matches!(tab.evaluate(SIGN_IN_FORM).await, Ok(serde_json::Value::Bool(true))) {
-        return Some(signed_out(pp, "the page shows a sign-in form"));
-    }
-    if let Ok(snapshot) = tab.snapshot().await {
-        if let Ok(human) = regex::Regex::new(HUMAN_CHECK) {
-            let wall = snapshot
-                .items()
-                .iter()
-                .filter(|i| {
-                    !i.ignored
-                        && matches!(
-                            i.role.as_str(),
-                            "Iframe" | "iframe" | "heading" | "alert" | "dialog" | "alertdialog"
-                        )
-                })
-                .find(|i| human.is_match(&i.name));
-            if let Some(wall) = wall {
-                return Some(Stop::new(
-                    Status::Unreadable,
-                    FailureClass::Blocked,
-                    format!(
-                        "{} shows a human check or a block page (\"{}\"): open the page yourself once",
-                        pp.platform.name,
-                        wall.name.chars().take(80).collect::<String>()
-                    ),
-                    true,
-                ));
-            }
-        }
-    }
-    None
 }

@@ -6,9 +6,9 @@
 use std::time::Instant;
 
 use super::evidence::{record, Shot};
-use super::finding::{finding, FailureClass, Finding, Status};
+use super::finding::{finding, FailureClass, Finding, Status, Stop};
 use super::options::AuditOptions;
-use super::page::{self, Look, Stop};
+use super::page::{self, Look};
 use super::signin;
 use crate::browser::{Browser, Tab};
 use crate::plan::{PlanItem, PlatformPlan};
@@ -103,9 +103,9 @@ async fn check_page(
     // reading that never came: is this still a signed-in page?
     let incomplete = looks.iter().any(|l| !matches!(l, Look::Read { settled: true, .. }));
     let stop = if incomplete {
-        page::why_missing(tab, pp).await
+        super::obstacles::why_missing(tab, pp).await
     } else {
-        page::marker_missing(tab, pp).await
+        super::obstacles::marker_missing(tab, pp).await
     };
     tracing::debug!(
         platform = %pp.platform.id,

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 
-use super::page::HUMAN_CHECK;
+use super::obstacles::HUMAN_CHECK;
 use super::scope::{allowed, same_path};
 use crate::browser::ax::{AxItem, Snapshot};
 use crate::browser::locate::{Found, Located};

@@ -155,6 +155,7 @@ impl Browser {
             .clone()
             .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
             .ok_or_else(|| anyhow!("no browser profile directory"))?;
+        super::profile_lock::ensure_free(&profile_dir)?;
         let args = chromium_args(&profile_dir, options.headed, running_as_root());
         let mut command = TokioCommandWrap::with_new(&options.executable, |c| {
             c.args(&args)
@@ -291,15 +292,24 @@ async fn devtools_address(stderr: tokio::process::ChildStderr) -> anyhow::Result
     let address = match found {
         Ok(Some(address)) => address,
         Ok(None) => {
-            let said: Vec<&String> = last.iter().filter(|l| !l.contains("dbus")).collect();
-            return Err(anyhow!(
-                "it exited before accepting a connection{}",
-                if said.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", said.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" / "))
-                }
-            ));
+            if last.iter().any(|l| l.contains("ProcessSingleton")) {
+                return Err(anyhow!("its profile directory is in use by another Chromium"));
+            }
+            // The last thing it said is the likeliest cause; the rest is in
+            // the debug log (-vv).
+            let said = last
+                .iter()
+                .rev()
+                .find(|l| !l.contains("dbus") && !l.trim().is_empty())
+                .map(|l| {
+                    let line = l.split("] ").last().unwrap_or(l).trim();
+                    format!(": {}", line.chars().take(240).collect::<String>())
+                })
+                .unwrap_or_default();
+            for line in &last {
+                tracing::debug!(target: "privaudit::chromium", "{line}");
+            }
+            return Err(anyhow!("it exited before accepting a connection{said}"));
         }
         Err(_) => return Err(anyhow!("no DevTools address within {} s", LAUNCH_TIMEOUT.as_secs())),
     };

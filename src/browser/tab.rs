@@ -42,6 +42,25 @@ pub enum NavError {
     Gone,
 }
 
+impl NavError {
+    /// Chromium could not reach the host at all (DNS, refused, no route,
+    /// TLS): every page of the site fails alike, so one is enough to know.
+    pub fn host_unreachable(&self) -> bool {
+        const HOST_LEVEL: [&str; 9] = [
+            "ERR_NAME_NOT_RESOLVED",
+            "ERR_CONNECTION_",
+            "ERR_ADDRESS_",
+            "ERR_INTERNET_DISCONNECTED",
+            "ERR_NETWORK_",
+            "ERR_UNSAFE_PORT",
+            "ERR_CERT_",
+            "ERR_SSL_",
+            "ERR_PROXY_",
+        ];
+        matches!(self, NavError::Failed { reason, .. } if HOST_LEVEL.iter().any(|k| reason.contains(k)))
+    }
+}
+
 pub struct Tab {
     pub(super) cdp: Cdp,
     violation: Violation,

@@ -281,7 +281,23 @@ fn run_options(
             headed: false,
         },
     };
+    // A directory another Chromium runs on makes every setting fail alike:
+    // one line, before anything starts, and exit 2.
+    let in_use = |e: crate::browser::profile_lock::ProfileInUse, hint: &str| Failure::usage(e.to_string()).hint(hint);
+    if let Some(dir) = &args.browser_profile {
+        crate::browser::profile_lock::ensure_free(dir).map_err(|e| {
+            in_use(e, "quit that browser first (a profile can be open in one Chromium at a time), or sign in with `privaudit login PLATFORM` so privaudit keeps sessions of its own")
+        })?;
+    }
     let use_sessions = args.browser_profile.is_none() && ctx.browser_ws.is_none();
+    if use_sessions {
+        for pp in &plan.platforms {
+            let dir = crate::sessions::dir(&ctx.sessions_dir(), &pp.platform.id);
+            crate::browser::profile_lock::ensure_free(&dir).map_err(|e| {
+                in_use(e, "a `privaudit login` window, or a Chromium left running, still has this session open: close it and run again")
+            })?;
+        }
+    }
     let sessions = use_sessions.then(|| Sessions {
         root: ctx.sessions_dir(),
         credentials: stored_credentials(ctx, plan),

@@ -49,13 +49,30 @@ pub fn render(run: &Run, color: bool) -> String {
     let notes: Vec<_> = run.findings.iter().filter(|f| f.status != Status::Ok).collect();
     if !notes.is_empty() {
         out.push('\n');
-        for f in notes {
+        let mut i = 0;
+        while i < notes.len() {
+            let f = notes[i];
             let class = f.class.map(|c| format!(" [{c}]")).unwrap_or_default();
+            // One cause, one line: a platform that is down or a browser
+            // that did not start fails every setting the same way.
+            let same = notes[i..]
+                .iter()
+                .take_while(|g| {
+                    f.status.is_incomplete()
+                        && g.notes.is_empty()
+                        && (g.status, &g.platform, g.class, &g.message) == (f.status, &f.platform, f.class, &f.message)
+                })
+                .count()
+                .max(1);
+            let which = if same > 1 {
+                format!("{} ({same} settings)", f.platform)
+            } else {
+                format!("{}.{}", f.platform, f.setting)
+            };
+            i += same;
             out.push_str(&format!(
-                "{} {}.{}{class}: {}\n",
+                "{} {which}{class}: {}\n",
                 f.status,
-                f.platform,
-                f.setting,
                 f.message.as_deref().unwrap_or("")
             ));
             for note in &f.notes {

@@ -144,11 +144,93 @@ fn a_server_that_is_down_gives_error_and_exits_three() {
     let message = gai["message"].as_str().unwrap();
     assert!(message.contains(&format!("127.0.0.1:{port}")), "{gai:#}");
     assert!(
-        message.contains("could not be loaded") || message.contains("did not load"),
+        message.contains("did not answer") || message.contains("did not load"),
         "{gai:#}"
     );
     // Manual settings are still reported: nothing already known is lost.
     assert_eq!(finding(&report, "linkedin.gai-objection")["status"], "manual");
+}
+
+/// A site that is down is one cause: one line for the platform (not one
+/// per setting), and its other pages are not tried one by one.
+#[test]
+fn a_site_that_is_down_is_one_line_for_the_platform() {
+    require_chromium();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = Env::new()
+        .cmd()
+        .args(["check", "x", "--timeout", "15"])
+        .args(["--base-url", &format!("x=http://127.0.0.1:{port}/x")])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("error ")).collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].starts_with("error x ("), "{stdout}");
+    assert!(
+        lines[0].contains(&format!("did not answer at http://127.0.0.1:{port}")),
+        "{stdout}"
+    );
+}
+
+/// A Chromium profile another Chromium is running on: one line naming it,
+/// exit 2 (a configuration problem), before any setting is tried — for a
+/// --browser-profile and for privaudit's own saved sessions alike.
+#[test]
+fn a_profile_held_by_a_running_chromium_is_one_line_and_exit_two() {
+    require_chromium();
+    let env = Env::new();
+    let held = tempfile::tempdir().unwrap();
+    let session = env.data.path().join("sessions/x");
+    std::fs::create_dir_all(&session).unwrap();
+    let browser = privaudit::browser::find::find_browser(None).unwrap();
+    let mut running = Vec::new();
+    for dir in [held.path(), session.as_path()] {
+        let child = std::process::Command::new(&browser)
+            .args(["--headless=new", "--no-sandbox", "--remote-debugging-port=0"])
+            .arg(format!("--user-data-dir={}", dir.display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        running.push(child);
+        let lock = dir.join("SingletonLock");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::fs::symlink_metadata(&lock).is_err() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    let with_profile = env
+        .cmd()
+        .args(["check", "x", "--browser-profile"])
+        .arg(held.path())
+        .output()
+        .unwrap();
+    let own_session = env.cmd().args(["check", "x"]).output().unwrap();
+    for mut child in running {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    for (out, dir) in [(&with_profile, held.path()), (&own_session, session.as_path())] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the Chromium profile {} is in use by another Chromium",
+                dir.display()
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.lines().count() <= 3, "one line and its help: {stderr}");
+        assert!(out.stdout.is_empty(), "no report of five identical failures");
+    }
 }
 
 #[test]
