@@ -32,9 +32,12 @@ fn main() {
     // Positional numbers are platform counts; `--huge-rows N` sizes the huge page.
     let mut sizes: Vec<usize> = Vec::new();
     let mut huge_rows = 3000;
+    let mut only_demo = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--huge-rows" {
+        if arg == "--demo-only" {
+            only_demo = true;
+        } else if arg == "--huge-rows" {
             huge_rows = args.next().and_then(|n| n.parse().ok()).expect("--huge-rows N");
         } else if let Ok(n) = arg.parse() {
             sizes.push(n);
@@ -49,6 +52,10 @@ fn main() {
         "privaudit audit benchmark ({} cores)",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
+    demo(&binary);
+    if only_demo {
+        return;
+    }
     println!(
         "{:>4}  {:>12}  {:>12}  {:>12}  {:>10}  {:>10}  {:>9}",
         "N", "jobs=1 (s)", "jobs=4 (s)", "floor (s)", "jobs4/floor", "s/platform", "RSS (MB)"
@@ -95,6 +102,35 @@ fn main() {
         "rules list: median {:.1} ms over {} runs",
         runs[runs.len() / 2].as_secs_f64() * 1000.0,
         runs.len()
+    );
+}
+
+/// `privaudit demo` as a new user runs it (defaults, table story), three
+/// times: its wall time (target: under 45 s in a release build on 2 cores)
+/// and how many lines it prints.
+fn demo(binary: &Path) {
+    let mut times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..3 {
+        let data = tempfile::tempdir().expect("temp dir");
+        let start = Instant::now();
+        let out = Command::new(binary)
+            .arg("demo")
+            .env("PRIVAUDIT_DATA_DIR", data.path())
+            .env("PRIVAUDIT_CONFIG", data.path().join("config"))
+            .stderr(Stdio::null())
+            .output()
+            .expect("privaudit demo");
+        times.push(start.elapsed());
+        assert!(out.status.success(), "the demo failed");
+        lines = String::from_utf8_lossy(&out.stdout).lines().count();
+    }
+    let shown: Vec<String> = times.iter().map(|t| format!("{:.1}", t.as_secs_f64())).collect();
+    times.sort();
+    println!(
+        "demo: median {:.1} s (runs: {} s), {lines} lines on stdout",
+        times[1].as_secs_f64(),
+        shown.join(", ")
     );
 }
 

@@ -18,6 +18,8 @@ pub struct Context {
     pub browser_ws: Option<String>,
     pub headed: bool,
     pub jobs: usize,
+    /// Whether --jobs (or PRIVAUDIT_JOBS) was given, not defaulted.
+    pub jobs_given: bool,
     pub timeout: Duration,
     pub verbose: u8,
     pub quiet: bool,
@@ -37,6 +39,7 @@ impl Context {
             browser_ws: args.browser_ws.clone(),
             headed: args.headed,
             jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+            jobs_given: args.jobs.is_some(),
             timeout: Duration::from_secs(args.timeout.max(1)),
             verbose: args.verbose,
             quiet: args.quiet,

@@ -7,6 +7,7 @@ mod conformance;
 mod csv;
 mod markdown;
 mod run;
+pub mod story;
 mod table;
 mod timeline;
 

@@ -30,15 +30,26 @@ fn demo_shows_drift_fixes_it_and_rechecks_clean() {
         "demo wrote {} lines to stderr:\n{stderr}",
         stderr.lines().count()
     );
-    assert
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let assert = assert
         .stdout(
             predicate::str::contains("LinkedIn")
                 .and(predicate::str::contains("Instagram"))
                 .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ drift")).unwrap())
                 .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ fixed")).unwrap())
-                .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ ok, \d+ manual \(")).unwrap()),
+                .and(predicate::str::is_match(format!(r"{n} platforms, \d+ settings: \d+ ok, \d+ manual")).unwrap()),
         )
         .stderr(predicate::str::contains("your own accounts"));
+    // A short story: a table per phase, the manual steps once.
+    assert!(
+        stdout.lines().count() < 150,
+        "{} lines:\n{stdout}",
+        stdout.lines().count()
+    );
+    assert_eq!(stdout.matches("Only a form or an email changes").count(), 1, "{stdout}");
+    assert_eq!(stdout.matches("(linkedin.gai-objection)").count(), 1, "{stdout}");
+    assert_eq!(stdout.matches("── ").count(), 3, "{stdout}");
+    drop(assert);
 }
 
 /// `demo --format json` is its three runs; with `-q`, stderr stays empty.
