@@ -173,6 +173,10 @@ pub enum SchemaName {
     Login,
     /// `doctor --format json`
     Doctor,
+    /// `policy list --format json`
+    PolicyList,
+    /// `policy show PLATFORM --format json`
+    PolicyShow,
     /// `sessions --format json`
     Sessions,
 }
@@ -289,6 +293,20 @@ pub enum HistoryCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
+    /// The watched policy pages: versions stored, first stored, last change
+    List {
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// A stored version of PLATFORM's policy pages (default: the newest)
+    Show {
+        platform: String,
+        /// Which version: 1 is the first stored
+        #[arg(long, value_name = "N")]
+        version: Option<usize>,
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// Fetch the policy pages, store new versions, print what changed as a diff
     Check {
         /// Platforms whose policies to fetch (default: all)

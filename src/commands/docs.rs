@@ -49,6 +49,8 @@ pub fn json_schema(output: SchemaName) -> schemars::Schema {
         SchemaName::Policy => of::<crate::policy::Outcome>(),
         SchemaName::Login => of::<crate::sessions::LoginView>(),
         SchemaName::Doctor => of::<crate::doctor::Report>(),
+        SchemaName::PolicyList => of::<crate::policy::PolicyList>(),
+        SchemaName::PolicyShow => of::<crate::policy::PolicyShown>(),
         SchemaName::Sessions => of::<crate::doctor::Sessions>(),
     }
 }

@@ -43,7 +43,7 @@ pub fn fetch(client: &Client, url: &str, stored: Option<&PolicyVersion>, backoff
         }
         let response = request
             .send()
-            .map_err(|e| Attempt::Retry(anyhow::anyhow!("cannot fetch {url}: {}", e.without_url())))?;
+            .map_err(|e| Attempt::Retry(anyhow::anyhow!("cannot fetch {url}: {}", cause(e))))?;
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED && stored.is_some() {
             return Ok(Fetched::NotModified);
@@ -65,7 +65,7 @@ pub fn fetch(client: &Client, url: &str, stored: Option<&PolicyVersion>, backoff
         let last_modified = header(LAST_MODIFIED);
         let body = response
             .bytes()
-            .map_err(|e| Attempt::Retry(anyhow::anyhow!("cannot read {url}: {}", e.without_url())))?;
+            .map_err(|e| Attempt::Retry(anyhow::anyhow!("cannot read {url}: {}", cause(e))))?;
         let text = readable_text(&body).map_err(Attempt::Fatal)?;
         Ok(Fetched::Page(PolicyVersion {
             fetched_at: crate::timestamp::now(),
@@ -87,6 +87,30 @@ pub fn fetch(client: &Client, url: &str, stored: Option<&PolicyVersion>, backoff
     .map_err(|e| match e {
         Attempt::Retry(e) | Attempt::Fatal(e) => e,
     })
+}
+
+/// A request error with its causes (reqwest's own message is only "error
+/// sending request"; the DNS, connection or TLS failure is in its sources),
+/// without repeating the URL.
+fn cause(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let kind = if e.is_timeout() {
+        "timed out: "
+    } else if e.is_connect() {
+        "no connection: "
+    } else {
+        ""
+    };
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    format!("{kind}{}", parts.join(": "))
 }
 
 /// Whether a failed fetch is worth trying again.

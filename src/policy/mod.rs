@@ -4,4 +4,4 @@
 pub mod fetch;
 pub mod watch;
 
-pub use watch::{check, Outcome, PolicyChange, UnknownPlatform};
+pub use watch::{check, Outcome, PolicyChange, PolicyList, PolicyShown, ShownVersion, UnknownPlatform};

@@ -179,3 +179,32 @@ pub fn check(
 #[derive(Debug, thiserror::Error)]
 #[error("no rules for platform `{0}`")]
 pub struct UnknownPlatform(pub String);
+
+/// `policy list --format json`.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct PolicyList {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    pub pages: Vec<crate::history::PolicyPageRow>,
+}
+
+/// `policy show PLATFORM --format json`: one stored version of each page.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct PolicyShown {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    pub platform: String,
+    pub pages: Vec<ShownVersion>,
+}
+
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ShownVersion {
+    pub url: String,
+    /// 1 is the first stored version.
+    pub version: usize,
+    pub versions: usize,
+    pub fetched_at: String,
+    pub sha256: String,
+    /// The page's readable text as stored.
+    pub text: String,
+}

@@ -143,6 +143,22 @@ fn outputs_from_the_browser_follow_their_schemas() {
         .unwrap();
     assert_valid(SchemaName::Login, &out.stdout);
     assert_eq!(json(&out.stdout)["signed_in"], true);
+    // Any page will do as a policy page: stored, listed, shown.
+    let page = format!("x={}/settings/ads_preferences", replica.server.base_url("x"));
+    let out = env
+        .cmd()
+        .args(["policy", "check", "--policy-url", &page, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_valid(SchemaName::Policy, &out.stdout);
+    let out = env.cmd().args(["policy", "list", "--format", "json"]).output().unwrap();
+    assert_valid(SchemaName::PolicyList, &out.stdout);
+    let out = env
+        .cmd()
+        .args(["policy", "show", "x", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_valid(SchemaName::PolicyShow, &out.stdout);
     let out = env.cmd().args(["sessions", "--format", "json"]).output().unwrap();
     assert_valid(SchemaName::Sessions, &out.stdout);
     let out = env.cmd().args(["doctor", "--format", "json"]).output().unwrap();
