@@ -118,6 +118,7 @@ mod tests {
             steps: vec![],
             source: String::new(),
             transition: None,
+            unreadable_since: None,
         }
     }
 

@@ -32,12 +32,43 @@ pub fn classify(finding: &Finding, previous: Option<&Previous>, platform_seen: b
     None
 }
 
+/// Whether a setting that still cannot be read is due a reminder: it has
+/// gone unread for at least `every`, and another whole `every` has passed
+/// since the previous run, so a nightly run reminds once per period.
+pub fn reminder_due(
+    finding: &Finding,
+    previous: Option<&Previous>,
+    now: chrono::DateTime<chrono::Utc>,
+    every: chrono::Duration,
+) -> bool {
+    let parse = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let Some(prev) = previous else { return false };
+    let (Some(since), Some(prev_at)) = (prev.unreadable_since.as_deref().and_then(parse), parse(&prev.at)) else {
+        return false;
+    };
+    let periods = |at: chrono::DateTime<chrono::Utc>| (at - since).num_seconds() / every.num_seconds().max(1);
+    finding.status.is_incomplete() && now - since >= every && periods(now) > periods(prev_at)
+}
+
 /// Marks each finding with its transition since the last run; in a check,
-/// a drift that was private last time becomes `re-enabled`.
-pub fn annotate(run: &mut Run, before: &Before, is_check: bool) {
+/// a drift that was private last time becomes `re-enabled`. A setting still
+/// unread after `remind_every` is reminded (None: never).
+pub fn annotate(run: &mut Run, before: &Before, is_check: bool, remind_every: Option<chrono::Duration>) {
+    let now = chrono::Utc::now();
     for f in &mut run.findings {
         let key = (f.platform.clone(), f.setting.clone());
-        f.transition = classify(f, before.records.get(&key), before.platforms.contains(&f.platform));
+        let previous = before.records.get(&key);
+        f.transition = classify(f, previous, before.platforms.contains(&f.platform));
+        if f.status.is_incomplete() {
+            f.unreadable_since = previous.and_then(|p| p.unreadable_since.clone());
+        }
+        if f.transition.is_none() && remind_every.is_some_and(|every| reminder_due(f, previous, now, every)) {
+            f.transition = Some(Transition::StillUnreadable);
+        }
         if is_check && f.transition == Some(Transition::ReEnabled) && f.status == Status::Drift {
             f.status = Status::ReEnabled;
             f.message = Some(format!(
@@ -84,6 +115,7 @@ mod tests {
             steps: vec![],
             source: String::new(),
             transition: None,
+            unreadable_since: None,
         }
     }
 
@@ -92,6 +124,8 @@ mod tests {
             status: status.into(),
             current: current.map(String::from),
             wanted: wanted.into(),
+            at: "2026-11-01T03:00:00Z".into(),
+            unreadable_since: None,
         }
     }
 
@@ -137,5 +171,38 @@ mod tests {
             Some(Transition::BecameUnreadable)
         );
         assert_eq!(classify(&now, Some(&prev("unreadable", None, "off")), true), None);
+    }
+
+    fn day(n: i64) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-01T03:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            + chrono::Duration::days(n)
+    }
+
+    /// Nightly runs of a setting unread since day 0: reminded on day 7 and
+    /// day 14, not on the nights between, never once it reads again.
+    #[test]
+    fn a_setting_unread_for_a_week_is_reminded_once_a_week() {
+        let week = chrono::Duration::days(7);
+        let unread = finding(Status::LoginRequired, None);
+        let previous_night = |night: i64| Previous {
+            unreadable_since: Some(crate::timestamp::format(day(0))),
+            at: crate::timestamp::format(day(night - 1)),
+            ..prev("login-required", None, "off")
+        };
+        let due: Vec<i64> = (1..=15)
+            .filter(|n| reminder_due(&unread, Some(&previous_night(*n)), day(*n), week))
+            .collect();
+        assert_eq!(due, vec![7, 14]);
+        let read_again = finding(Status::Drift, Some("on"));
+        assert!(!reminder_due(&read_again, Some(&previous_night(7)), day(7), week));
+        // Read last time: its first failure is `became-unreadable`, not a reminder.
+        assert!(!reminder_due(
+            &unread,
+            Some(&prev("ok", Some("off"), "off")),
+            day(7),
+            week
+        ));
     }
 }

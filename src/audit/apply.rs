@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 
 use super::evidence::{record, Shot};
-use super::finding::{finding, FailureClass, Finding, Status, Stop};
+use super::finding::{finding, FailureClass, Finding, Status};
 use super::options::AuditOptions;
 use super::page::{self, Look};
 use super::platform::{disabled_message, failed, stopped};
 use super::steps::{act, actions, choose, set_toggle};
+use super::stop::Stop;
 use crate::browser::act::ActError;
 use crate::browser::locate::Found;
 use crate::browser::read::Reading;

@@ -165,6 +165,9 @@ pub struct Finding {
     /// What changed since the previous recorded run (see `transitions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
+    /// For a setting not read in this run: since when no run has read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable_since: Option<String>,
 }
 
 /// What changed in a setting since the previous recorded run.
@@ -175,6 +178,9 @@ pub enum Transition {
     ReEnabled,
     /// Not in any earlier run of an audited platform: new in the rules.
     New,
+    /// Still not read after days of trying: a reminder, every
+    /// `--remind-after` days, so a broken setting is never silent for good.
+    StillUnreadable,
     /// Was read last time, cannot be read now: the page or the session changed.
     BecameUnreadable,
 }
@@ -184,6 +190,7 @@ impl Transition {
         match self {
             Transition::ReEnabled => "re-enabled",
             Transition::New => "new",
+            Transition::StillUnreadable => "still-unreadable",
             Transition::BecameUnreadable => "became-unreadable",
         }
     }
@@ -201,6 +208,14 @@ impl Transition {
             Transition::New => format!(
                 "{} › {}: new setting in the rules",
                 finding.platform_name, finding.label
+            ),
+            Transition::StillUnreadable => format!(
+                "{} › {}: not read since {} ({}): {}",
+                finding.platform_name,
+                finding.label,
+                finding.unreadable_since.as_deref().unwrap_or("?"),
+                finding.status,
+                finding.message.as_deref().unwrap_or("")
             ),
             Transition::BecameUnreadable => format!(
                 "{} › {}: could be read last time, now {}",
@@ -331,6 +346,7 @@ pub(crate) fn finding(pp: &PlatformPlan, item: &PlanItem, status: Status) -> Fin
         steps: Vec::new(),
         source: item.setting.source.clone(),
         transition: None,
+        unreadable_since: None,
     }
 }
 
@@ -386,35 +402,4 @@ pub fn in_plan_order(plan: &Plan, mut findings: Vec<Finding>) -> Vec<Finding> {
     };
     findings.sort_by_key(position);
     findings
-}
-
-/// Why a page gave nothing to read.
-#[derive(Debug, Clone)]
-pub struct Stop {
-    pub status: Status,
-    pub class: FailureClass,
-    pub message: String,
-    /// Nothing more can be read on this platform (signed out, left its
-    /// domains, browser gone), as opposed to this page only.
-    pub whole_platform: bool,
-}
-
-impl Stop {
-    pub fn new(status: Status, class: FailureClass, message: impl Into<String>, whole_platform: bool) -> Stop {
-        Stop {
-            status,
-            class,
-            message: message.into(),
-            whole_platform,
-        }
-    }
-
-    pub fn driver(e: impl std::fmt::Display) -> Stop {
-        Stop::new(
-            Status::Error,
-            FailureClass::Driver,
-            format!("the browser stopped answering ({e}); run the check again"),
-            true,
-        )
-    }
 }

@@ -16,6 +16,7 @@ pub mod run;
 pub mod scope;
 pub mod signin;
 mod steps;
+pub mod stop;
 
 pub use check::{check, needs_browser};
 pub use finding::{FailureClass, Finding, Run, Status, Summary};

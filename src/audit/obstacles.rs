@@ -7,8 +7,9 @@ use crate::browser::locate::Located;
 use crate::browser::{NavError, Tab};
 use crate::plan::PlatformPlan;
 
-use super::finding::{FailureClass, Status, Stop};
+use super::finding::{FailureClass, Status};
 use super::scope::same_path;
+use super::stop::Stop;
 
 /// The host did not answer (DNS, refused, TLS): every page of the platform
 /// would fail alike, so the platform stops with one message naming the

@@ -15,9 +15,10 @@ use crate::browser::{NavError, Tab};
 use crate::plan::{PlanItem, PlatformPlan};
 use crate::rules::{Matcher, SettingKind};
 
-use super::finding::{FailureClass, Status, Stop};
+use super::finding::{FailureClass, Status};
 use super::obstacles::signed_out;
 use super::scope::same_path;
+use super::stop::Stop;
 
 /// Readings this long apart that agree are the page's settled state.
 const AGREE_AFTER: Duration = Duration::from_millis(150);

@@ -6,10 +6,11 @@
 use std::time::Instant;
 
 use super::evidence::{record, Shot};
-use super::finding::{finding, FailureClass, Finding, Status, Stop};
+use super::finding::{finding, FailureClass, Finding, Status};
 use super::options::AuditOptions;
 use super::page::{self, Look};
 use super::signin;
+use super::stop::Stop;
 use crate::browser::{Browser, Tab};
 use crate::plan::{PlanItem, PlatformPlan};
 use crate::rules::SettingKind;

@@ -45,6 +45,25 @@ pub struct CheckArgs {
     /// Also fetch the platforms' policy pages and report what changed
     #[arg(long)]
     pub with_policy: bool,
+    /// Remind (alert again) about a setting still not read after this long,
+    /// once per period: 7d, 3d; `never` to stay quiet after the first alert
+    #[arg(long, value_name = "DURATION", env = "PRIVAUDIT_REMIND_AFTER", default_value = "7d", value_parser = parse_every)]
+    pub remind_after: Every,
+    /// Also alert, with a summary, when no alert went out for this long (e.g.
+    /// 7d): a weekly sign that the nightly run is alive
+    #[arg(long, value_name = "DURATION", env = "PRIVAUDIT_HEARTBEAT", value_parser = parse_every)]
+    pub heartbeat: Option<Every>,
+}
+
+/// A period, or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Every(pub Option<chrono::Duration>);
+
+fn parse_every(s: &str) -> Result<Every, String> {
+    if s.trim() == "never" {
+        return Ok(Every(None));
+    }
+    super::values::parse_keep(s).map(|d| Every(Some(d)))
 }
 
 /// Where to send an alert when something changed since the last run.

@@ -144,6 +144,8 @@ pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
         notify: Default::default(),
         no_history: false,
         with_policy: false,
+        remind_after: crate::cli::Every(None),
+        heartbeat: None,
     };
     let job = Job {
         command: if args.dry_run { "revert --dry-run" } else { "revert" },
@@ -207,7 +209,7 @@ fn run_and_report(ctx: &Context, args: &CheckArgs, mode: Mode, job: &Job, notify
     if let Some(recorder) = recorder {
         let recorded = recorder.before(&run).and_then(|before| {
             first_run = before.first_run;
-            transitions::annotate(&mut run, &before, mode == Mode::Check);
+            transitions::annotate(&mut run, &before, mode == Mode::Check, args.remind_after.0);
             let exit = exit_of(&run);
             recorder.finish(&run, exit.code(), keep)
         });
@@ -219,7 +221,14 @@ fn run_and_report(ctx: &Context, args: &CheckArgs, mode: Mode, job: &Job, notify
     let mut exit = exit_of(&run);
     let mut notices = Vec::new();
     let news = transitions::news(&run, first_run);
-    if !news.is_empty() || args.notify.notify_always {
+    // A heartbeat: when nothing was sent for a while, a summary says the
+    // nightly run is alive (and what it saw).
+    let heartbeat_due = args
+        .heartbeat
+        .and_then(|h| h.0)
+        .is_some_and(|every| crate::notify::last_sent(&ctx.data_dir).is_none_or(|at| chrono::Utc::now() - at >= every));
+    let alerting = !notify.is_empty() || args.notify.notify_cmd.is_some();
+    if !news.is_empty() || args.notify.notify_always || (heartbeat_due && alerting) {
         notices.push(crate::notify::run_notice(&run, &news));
     }
     if args.with_policy {

@@ -165,17 +165,28 @@ pub fn notify_targets(urls: &[String]) -> anyhow::Result<Vec<Target>> {
 /// Sends every notice to every target. A failed delivery is reported on
 /// stderr (which cron mails) and never loses the run's record.
 pub fn deliver(ctx: &Context, targets: &[Target], command: Option<&str>, notices: &[Notice]) {
+    let mut delivered = false;
     for notice in notices {
         for target in targets {
             match crate::notify::send(target, notice) {
-                Ok(()) => ctx.console.note(&format!("alert sent to the {}", target.display())),
+                Ok(()) => {
+                    delivered = true;
+                    ctx.console.note(&format!("alert sent to the {}", target.display()));
+                }
                 Err(e) => ctx.console.error(&format!("the alert was not delivered: {e:#}"), None),
             }
         }
         if let Some(cmd) = command {
-            if let Err(e) = crate::notify::run_command(cmd, notice) {
-                ctx.console.error(&format!("the alert was not delivered: {e:#}"), None);
+            match crate::notify::run_command(cmd, notice) {
+                Ok(()) => delivered = true,
+                Err(e) => ctx.console.error(&format!("the alert was not delivered: {e:#}"), None),
             }
+        }
+    }
+    // For --heartbeat: when something last reached the person.
+    if delivered {
+        if let Err(e) = crate::notify::mark_sent(&ctx.data_dir) {
+            tracing::warn!("cannot record when the last alert went out: {e:#}");
         }
     }
 }

@@ -2,15 +2,18 @@
 //! `policy check` fetched. This module only reads and writes; what a change
 //! means is decided by `transitions`.
 
+mod policy_pages;
 pub mod records;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use records::{Change, Entry, Filter, PolicyVersion, Previous, Pruned, RunRow};
+pub use records::{Change, Entry, Filter, PolicyPageRow, PolicyVersion, Previous, Pruned, RunRow};
 pub use store::Store;
 
 use crate::audit::finding::Run;

@@ -9,6 +9,11 @@ pub struct Previous {
     pub status: String,
     pub current: Option<String>,
     pub wanted: String,
+    /// When that run started (RFC 3339, UTC).
+    pub at: String,
+    /// When the setting was last read, if the records since then are all
+    /// failures to read it: the start of the run that first failed.
+    pub unreadable_since: Option<String>,
 }
 
 /// One row of `privaudit history`.
@@ -79,4 +84,17 @@ pub struct PolicyVersion {
     pub last_modified: Option<String>,
     pub sha256: String,
     pub text: String,
+}
+
+/// A watched policy page and its stored versions (`policy list`).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PolicyPageRow {
+    pub platform: String,
+    pub url: String,
+    /// Stored versions: a new one only when the text changed.
+    pub versions: usize,
+    /// When the first version was stored (RFC 3339, UTC).
+    pub first_stored: String,
+    /// When the newest version was stored: the last change seen.
+    pub last_changed: String,
 }

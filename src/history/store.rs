@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::records::{Change, Entry, Filter, PolicyVersion, Previous, Pruned, RunRow};
+use super::records::{Change, Entry, Filter, Previous, Pruned, RunRow};
 use crate::audit::finding::Run;
 
 /// Schema migrations, in order; `user_version` is how many have run.
@@ -60,7 +60,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 pub struct Store {
-    conn: Connection,
+    pub(super) conn: Connection,
     path: PathBuf,
 }
 
@@ -160,10 +160,9 @@ impl Store {
     /// The last finished record of each setting of `platform` before run
     /// `before`, or None when the platform was never audited.
     pub fn previous(&self, platform: &str, setting: &str, before: i64) -> anyhow::Result<Option<Previous>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
-                "SELECT f.status, f.current, f.wanted FROM findings f JOIN runs r ON r.id = f.run_id
+                "SELECT f.status, f.current, f.wanted, r.started_at FROM findings f JOIN runs r ON r.id = f.run_id
                  WHERE f.platform = ?1 AND f.setting = ?2 AND f.run_id < ?3 AND r.finished_at IS NOT NULL
                  ORDER BY f.run_id DESC LIMIT 1",
                 params![platform, setting, before],
@@ -172,10 +171,34 @@ impl Store {
                         status: r.get(0)?,
                         current: r.get(1)?,
                         wanted: r.get(2)?,
+                        at: crate::timestamp::normalise(&r.get::<_, String>(3)?),
+                        unreadable_since: None,
                     })
                 },
             )
-            .optional()?)
+            .optional()?
+            .map(|mut p| -> anyhow::Result<Previous> {
+                p.unreadable_since = self.unreadable_since(platform, setting, before)?;
+                Ok(p)
+            })
+            .transpose()
+    }
+
+    /// The start of the first of the finished runs before `before` that
+    /// could not read the setting, when none since has: how long it has
+    /// gone unread. None when the last record read it.
+    fn unreadable_since(&self, platform: &str, setting: &str, before: i64) -> anyhow::Result<Option<String>> {
+        let since: Option<String> = self.conn.query_row(
+            "SELECT MIN(r.started_at) FROM findings f JOIN runs r ON r.id = f.run_id
+             WHERE f.platform = ?1 AND f.setting = ?2 AND f.run_id < ?3 AND r.finished_at IS NOT NULL
+               AND f.status IN ('unreadable', 'login-required', 'error')
+               AND f.run_id > COALESCE((SELECT MAX(g.run_id) FROM findings g JOIN runs q ON q.id = g.run_id
+                     WHERE g.platform = ?1 AND g.setting = ?2 AND g.run_id < ?3 AND q.finished_at IS NOT NULL
+                       AND g.status NOT IN ('unreadable', 'login-required', 'error')), 0)",
+            params![platform, setting, before],
+            |r| r.get(0),
+        )?;
+        Ok(since.map(|t| crate::timestamp::normalise(&t)))
     }
 
     /// Whether any finished run before `before` audited `platform`.
@@ -324,42 +347,6 @@ impl Store {
         let rows = stmt.query_map([], run_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-
-    pub fn latest_policy(&self, url: &str) -> anyhow::Result<Option<PolicyVersion>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT fetched_at, etag, last_modified, sha256, text FROM policy_versions WHERE url = ?1 ORDER BY id DESC LIMIT 1",
-                params![url],
-                |r| {
-                    Ok(PolicyVersion {
-                        fetched_at: r.get(0)?,
-                        etag: r.get(1)?,
-                        last_modified: r.get(2)?,
-                        sha256: r.get(3)?,
-                        text: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
-    pub fn add_policy(&self, platform: &str, url: &str, version: &PolicyVersion) -> anyhow::Result<()> {
-        self.conn.execute(
-            "INSERT INTO policy_versions (platform, url, fetched_at, etag, last_modified, sha256, text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                platform,
-                url,
-                version.fetched_at,
-                version.etag,
-                version.last_modified,
-                version.sha256,
-                version.text
-            ],
-        )?;
-        Ok(())
-    }
 }
 
 fn run_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
@@ -370,107 +357,4 @@ fn run_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
         command: r.get(3)?,
         exit_code: r.get(4)?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrations_run_once_and_refuse_a_newer_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.sqlite");
-        drop(Store::open(&path).unwrap());
-        // Reopening runs no migration twice (CREATE TABLE would fail).
-        let store = Store::open(&path).unwrap();
-        store.conn.pragma_update(None, "user_version", 99).unwrap();
-        drop(store);
-        let err = Store::open(&path).err().unwrap();
-        assert!(format!("{err:#}").contains("newer privaudit"), "{err:#}");
-    }
-
-    fn add_run(store: &Store, at: &str, settings: &[&str]) -> i64 {
-        store
-            .conn
-            .execute(
-                "INSERT INTO runs (started_at, finished_at, command, rules_version, profile) VALUES (?1, ?1, 'check', 'r', 'p')",
-                params![at],
-            )
-            .unwrap();
-        let id = store.conn.last_insert_rowid();
-        for s in settings {
-            store
-                .conn
-                .execute(
-                    "INSERT INTO findings (run_id, platform, setting, label, category, status, current, wanted)
-                     VALUES (?1, 'x', ?2, 'L', 'other', 'ok', 'off', 'off')",
-                    params![id, s],
-                )
-                .unwrap();
-        }
-        id
-    }
-
-    #[test]
-    fn prune_keeps_each_settings_newest_record_and_recent_runs() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("h.sqlite")).unwrap();
-        // An old store format (`+00:00`) and the current one (`Z`) mixed.
-        let old_both = add_run(&store, "2025-01-01T03:00:00+00:00", &["a", "b"]);
-        let old_b_only_here = add_run(&store, "2025-01-02T03:00:00Z", &["a", "gone"]);
-        let recent = add_run(&store, "2026-11-30T03:00:00Z", &["a", "b"]);
-        let pruned = store.prune("2026-09-01T00:00:00Z").unwrap();
-        let left: Vec<i64> = store.runs().unwrap().iter().map(|r| r.id).collect();
-        // `gone` was last seen in the second run: it stays as its baseline.
-        assert_eq!(left, vec![old_b_only_here, recent]);
-        assert_eq!(pruned.runs, 1);
-        assert!(!left.contains(&old_both));
-        assert_eq!(store.runs().unwrap()[1].started_at, "2026-11-30T03:00:00Z");
-    }
-
-    #[test]
-    fn the_timeline_selects_changes_runs_and_the_newest_runs() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("h.sqlite")).unwrap();
-        let first = add_run(&store, "2026-11-01T03:00:00+00:00", &["a"]);
-        let second = add_run(&store, "2026-11-02T03:00:00Z", &["a"]);
-        store
-            .conn
-            .execute(
-                "UPDATE findings SET transition = 're-enabled' WHERE run_id = ?1",
-                params![second],
-            )
-            .unwrap();
-        let all = store.timeline(&Filter::default()).unwrap();
-        assert_eq!(all.len(), 2);
-        assert_eq!(all[0].at, "2026-11-01T03:00:00Z", "stored times come out in one format");
-        let changes = store
-            .timeline(&Filter {
-                changes_only: true,
-                ..Filter::default()
-            })
-            .unwrap();
-        assert_eq!(changes.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![second]);
-        let one = store
-            .timeline(&Filter {
-                run: Some(first),
-                ..Filter::default()
-            })
-            .unwrap();
-        assert_eq!(one.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![first]);
-        let newest = store
-            .timeline(&Filter {
-                last_runs: Some(1),
-                ..Filter::default()
-            })
-            .unwrap();
-        assert_eq!(newest.iter().map(|e| e.run_id).collect::<Vec<_>>(), vec![second]);
-        let since = store
-            .timeline(&Filter {
-                since: Some("2026-11-01T12:00:00Z".into()),
-                ..Filter::default()
-            })
-            .unwrap();
-        assert_eq!(since.len(), 1);
-    }
 }

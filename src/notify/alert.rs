@@ -23,6 +23,12 @@ pub fn run_notice(run: &Run, news: &[&Finding]) -> Notice {
             "privaudit: {re_enabled} setting{} switched back on since the last run",
             if re_enabled == 1 { "" } else { "s" }
         )
+    } else if !news.is_empty() && news.iter().all(|f| f.transition == Some(Transition::StillUnreadable)) {
+        format!(
+            "privaudit: {} setting{} still not read",
+            news.len(),
+            if news.len() == 1 { "" } else { "s" }
+        )
     } else if !news.is_empty() {
         format!(
             "privaudit: {} change{} since the last run",

@@ -35,6 +35,7 @@ mod tests {
             steps: vec![],
             source: "https://www.linkedin.com/help/linkedin/answer/a5538339".into(),
             transition: None,
+            unreadable_since: None,
         }
     }
 

@@ -311,6 +311,40 @@ fn a_changed_policy_page_is_reported_as_a_diff_and_alerted() {
         .contains("+We may"));
     // The new version is now the baseline.
     policy(&[]).assert().code(0);
+
+    // Both versions are kept: listed, and each one shown as stored.
+    let listed = json(
+        &env.cmd()
+            .args(["policy", "list", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(listed["pages"][0]["platform"], "x");
+    assert_eq!(listed["pages"][0]["versions"], 2, "{listed:#}");
+    let shown = |version: &str| {
+        let out = env
+            .cmd()
+            .args(["policy", "show", "x", "--version", version, "--format", "json"])
+            .output()
+            .unwrap();
+        json(&out.stdout)["pages"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(shown("1").contains("We do not let third parties"));
+    assert!(shown("2").contains("We may let third parties"));
+    env.cmd()
+        .args(["policy", "show", "x"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("version 2 of 2"));
+    env.cmd()
+        .args(["policy", "show", "x", "--version", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no version 3"));
 }
 
 #[test]
@@ -323,6 +357,11 @@ fn policy_fetch_failures_are_incomplete_not_fatal() {
         .code(3);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(stdout.contains("Policy not checked: x"), "{stdout}");
+    // The cause is kept, not just "error sending request".
+    assert!(
+        stdout.contains("no connection") && stdout.contains("refused"),
+        "{stdout}"
+    );
 }
 
 /// Before the first run the history is empty, not a usage error: a script
@@ -415,4 +454,73 @@ fn an_unchanged_policy_is_not_downloaded_again() {
         .code(0);
     assert_eq!(conditional.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("0 changed, 1 unchanged"));
+}
+
+/// A setting that stays unread is not silent for good: after a week of
+/// failed reads the next run alerts once ("still not read"), and the
+/// nights after it do not, until another week has passed.
+#[test]
+fn a_setting_unread_for_a_week_is_reminded_once() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login(
+        "x",
+        crate::support::fakes::ReplicaAccount {
+            username: "reader@example.org".into(),
+            password: "unused".into(),
+            totp_secret: None,
+            captcha: false,
+        },
+    );
+    let env = Env::new();
+    let hook = Receiver::start();
+    let check = || {
+        env.cmd()
+            .args(["check", "x", "-q", "--notify", &hook.url])
+            .args(replica.base_url_args(&["x"]))
+            .assert()
+            .code(3);
+    };
+    check();
+    assert!(hook.bodies().is_empty(), "the first run is a baseline");
+    // A week goes by (the runs are moved back in the real history file).
+    let db = rusqlite::Connection::open(env.data.path().join("history.sqlite")).unwrap();
+    db.execute(
+        "UPDATE runs SET started_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days'), finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-8 days')",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    check();
+    let bodies = hook.bodies();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let alert: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert!(alert["title"].as_str().unwrap().contains("still not read"), "{alert:#}");
+    assert!(bodies[0].contains("not read since"), "{}", bodies[0]);
+    check();
+    assert_eq!(hook.bodies().len(), 1, "reminded once, not every night");
+}
+
+/// `--heartbeat 7d`: with nothing to report, an alert still goes out when
+/// none has for a week, so a silent nightly run is known to be alive.
+#[test]
+fn a_heartbeat_goes_out_when_nothing_was_sent_for_a_while() {
+    let env = Env::new();
+    let out = env.data.path().join("alerts.txt");
+    let run = || {
+        env.cmd()
+            .args(["check", "snapchat", "-q", "--heartbeat", "7d", "--notify-cmd"])
+            .arg(format!("cat >> '{}'; echo --- >> '{}'", out.display(), out.display()))
+            .assert()
+            .code(0);
+    };
+    let sent = || std::fs::read_to_string(&out).unwrap_or_default().matches("---").count();
+    run();
+    assert_eq!(sent(), 1, "nothing was ever sent: the heartbeat is due");
+    assert!(std::fs::read_to_string(&out).unwrap().contains("nothing changed"));
+    run();
+    assert_eq!(sent(), 1, "sent a moment ago: not due");
+    std::fs::write(env.data.path().join("last-alert"), "2000-01-01T00:00:00Z\n").unwrap();
+    run();
+    assert_eq!(sent(), 2);
 }

@@ -1,0 +1,35 @@
+//! Why a page gave nothing to read: the status, class and message every
+//! setting on it gets, and whether the rest of the platform is lost too.
+
+use super::finding::{FailureClass, Status};
+
+/// Why a page gave nothing to read.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    pub status: Status,
+    pub class: FailureClass,
+    pub message: String,
+    /// Nothing more can be read on this platform (signed out, left its
+    /// domains, browser gone), as opposed to this page only.
+    pub whole_platform: bool,
+}
+
+impl Stop {
+    pub fn new(status: Status, class: FailureClass, message: impl Into<String>, whole_platform: bool) -> Stop {
+        Stop {
+            status,
+            class,
+            message: message.into(),
+            whole_platform,
+        }
+    }
+
+    pub fn driver(e: impl std::fmt::Display) -> Stop {
+        Stop::new(
+            Status::Error,
+            FailureClass::Driver,
+            format!("the browser stopped answering ({e}); run the check again"),
+            true,
+        )
+    }
+}
