@@ -156,6 +156,7 @@ impl Browser {
             .or_else(|| scratch.as_ref().map(|d| d.path().to_path_buf()))
             .ok_or_else(|| anyhow!("no browser profile directory"))?;
         super::profile_lock::ensure_free(&profile_dir)?;
+        super::process::adopt_orphans();
         let args = chromium_args(&profile_dir, options.headed, running_as_root());
         let mut command = TokioCommandWrap::with_new(&options.executable, |c| {
             c.args(&args)
@@ -175,14 +176,14 @@ impl Browser {
         let (address, stderr) = match devtools_address(stderr).await {
             Ok(found) => found,
             Err(e) => {
-                end_group(&mut child, group).await;
+                super::process::end_group(&mut child, group).await;
                 return Err(e.context(format!("{} did not start", options.executable.display())));
             }
         };
         let (inner, handler, gone) = match connect(&address, options.timeout).await {
             Ok(connected) => connected,
             Err(e) => {
-                end_group(&mut child, group).await;
+                super::process::end_group(&mut child, group).await;
                 return Err(e);
             }
         };
@@ -229,46 +230,10 @@ impl Browser {
         // the profile; then the group goes, stragglers included.
         let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.close()).await;
         let _ = tokio::time::timeout(Duration::from_secs(5), Box::into_pin(launched.child.wait())).await;
-        end_group(&mut launched.child, launched.group).await;
+        super::process::end_group(&mut launched.child, launched.group).await;
         launched.stderr.abort();
         self.handler.abort();
     }
-}
-
-/// Kills what is left of Chromium's process group and waits (bounded) until
-/// the kernel has removed every member of it.
-async fn end_group(child: &mut Box<dyn TokioChildWrapper>, group: Option<i32>) {
-    if let Some(group) = group {
-        // The browser may have exited already: its helpers have not.
-        kill_group(group);
-    }
-    let _ = child.start_kill();
-    let _ = tokio::time::timeout(Duration::from_secs(2), Box::into_pin(child.wait())).await;
-    let Some(group) = group else { return };
-    let deadline = std::time::Instant::now() + Duration::from_secs(2);
-    // Signal 0 delivers nothing: it only asks whether any member is left.
-    while group_alive(group) && std::time::Instant::now() < deadline {
-        kill_group(group);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-#[cfg(unix)]
-fn group_alive(group: i32) -> bool {
-    nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), None).is_ok()
-}
-
-#[cfg(unix)]
-fn kill_group(group: i32) {
-    let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(group), nix::sys::signal::Signal::SIGKILL);
-}
-
-#[cfg(not(unix))]
-fn kill_group(_group: i32) {}
-
-#[cfg(not(unix))]
-fn group_alive(_group: i32) -> bool {
-    false
 }
 
 /// Reads Chromium's stderr until it prints its DevTools address; then keeps

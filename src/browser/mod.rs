@@ -16,6 +16,7 @@ pub mod guard;
 pub mod launch;
 pub mod locate;
 pub mod network;
+mod process;
 pub mod profile_lock;
 pub mod read;
 pub mod tab;
