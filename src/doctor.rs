@@ -158,6 +158,7 @@ fn browser_checks(inputs: &Inputs) -> Vec<Check> {
                     headed: false,
                     user_data_dir: None,
                     timeout: inputs.timeout,
+                    os_keyring: false,
                 }),
             ),
             Err(e) => {

@@ -177,6 +177,7 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
             headed,
             user_data_dir: dir,
             timeout: options.timeout,
+            os_keyring: false,
         })
     };
     let subplan = |platforms: Vec<PlatformPlan>| Plan { platforms };

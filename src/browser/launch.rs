@@ -32,6 +32,10 @@ pub struct LaunchOptions {
     /// private temporary one otherwise.
     pub user_data_dir: Option<PathBuf>,
     pub timeout: Duration,
+    /// Let Chromium use the OS keyring to decrypt the profile's cookies (a
+    /// copy of the person's own browser profile); otherwise a private
+    /// basic store, so no keyring prompt ever appears.
+    pub os_keyring: bool,
 }
 
 /// Where the browser comes from.
@@ -48,7 +52,7 @@ pub enum Source {
 /// The Chromium command line, without the executable. Flags are written
 /// out whole here (chromiumoxide's own builder prefixes `--` again, which
 /// once made Chromium ignore every flag we passed).
-pub fn chromium_args(profile_dir: &Path, headed: bool, root: bool) -> Vec<String> {
+pub fn chromium_args(profile_dir: &Path, headed: bool, root: bool, os_keyring: bool) -> Vec<String> {
     let mut args: Vec<String> = [
         // Quiet, deterministic start: no first-run UI, no updates, no sync,
         // no background traffic (only the platform's own pages are loaded).
@@ -66,8 +70,6 @@ pub fn chromium_args(profile_dir: &Path, headed: bool, root: bool) -> Vec<String
         "--metrics-recording-only",
         "--no-default-browser-check",
         "--no-first-run",
-        "--password-store=basic",
-        "--use-mock-keychain",
         // Timers and rendering at full speed even when a tab is not in front:
         // several platforms are audited in parallel tabs.
         "--disable-background-timer-throttling",
@@ -89,6 +91,10 @@ pub fn chromium_args(profile_dir: &Path, headed: bool, root: bool) -> Vec<String
     .map(|s| s.to_string())
     .collect();
     args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+    if !os_keyring {
+        args.push("--password-store=basic".into());
+        args.push("--use-mock-keychain".into());
+    }
     args.push(format!("--user-data-dir={}", profile_dir.display()));
     if !headed {
         args.push("--headless=new".into());
@@ -157,7 +163,7 @@ impl Browser {
             .ok_or_else(|| anyhow!("no browser profile directory"))?;
         super::profile_lock::ensure_free(&profile_dir)?;
         super::process::adopt_orphans();
-        let args = chromium_args(&profile_dir, options.headed, running_as_root());
+        let args = chromium_args(&profile_dir, options.headed, running_as_root(), options.os_keyring);
         let mut command = TokioCommandWrap::with_new(&options.executable, |c| {
             c.args(&args)
                 .stdin(std::process::Stdio::null())
@@ -354,7 +360,7 @@ mod tests {
 
     #[test]
     fn every_flag_has_exactly_two_dashes() {
-        let args = chromium_args(Path::new("/tmp/p"), false, true);
+        let args = chromium_args(Path::new("/tmp/p"), false, true, false);
         for a in args.iter().filter(|a| a.starts_with('-')) {
             assert!(a.starts_with("--") && !a.starts_with("---"), "{a}");
         }
@@ -372,7 +378,7 @@ mod tests {
 
     #[test]
     fn headed_and_unprivileged_runs_keep_the_window_and_the_sandbox() {
-        let args = chromium_args(Path::new("/tmp/p"), true, false);
+        let args = chromium_args(Path::new("/tmp/p"), true, false, false);
         assert!(!args.iter().any(|a| a.starts_with("--headless")));
         assert!(!args.iter().any(|a| a == "--no-sandbox"));
     }

@@ -193,11 +193,21 @@ impl SchemaName {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    pub platform: String,
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub platform: Option<String>,
+    /// Every platform of the profile that has a sign-in page, in turn; one
+    /// that fails does not stop the others
+    #[arg(long)]
+    pub all: bool,
     /// Import a cookies.txt (Netscape) or JSON cookie export instead of
     /// opening a window (for servers without a display)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "cookies_from_browser")]
     pub cookies: Option<PathBuf>,
+    /// Take the session from your own browser's cookies (for the platform's
+    /// domains only): chromium, chrome, brave, edge or firefox, optionally
+    /// :DIR (a Chromium user-data or profile directory, a Firefox profile)
+    #[arg(long, value_name = "BROWSER[:DIR]")]
+    pub cookies_from_browser: Option<crate::sessions::from_browser::BrowserStore>,
     /// Sign in with the stored credentials, without a window
     #[arg(long)]
     pub headless: bool,

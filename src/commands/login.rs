@@ -17,24 +17,89 @@ use crate::browser::{self, Browser, Cookie, LaunchOptions, Tab};
 use crate::cli::{Context, ListFormat, LoginArgs};
 use crate::exit::Exit;
 use crate::failure::Failure;
+use crate::output::{table, TableStyle};
 use crate::plan::{self, PlatformPlan};
 use crate::profile::{Preset, Profile};
 use crate::rules::LoginProbe;
 use crate::secrets;
+use crate::sessions::from_browser::{self, BrowserStore};
 use crate::sessions::{self, cookie_file, LoginView};
 
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let catalogue = super::load_rules(ctx)?;
+    let ids: Vec<String> = match &args.platform {
+        Some(id) => vec![id.clone()],
+        // --all: every platform of the profile whose rule knows where to
+        // sign in (the others have nothing to sign in to).
+        None => {
+            let profile = super::load_profile(ctx, None, &catalogue)?;
+            catalogue
+                .platforms
+                .iter()
+                .filter(|p| profile.platforms.is_empty() || profile.platforms.contains(&p.id))
+                .filter(|p| p.login.is_some())
+                .map(|p| p.id.clone())
+                .collect()
+        }
+    };
+    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
+    // The person's browser is read once, whatever the number of platforms.
+    let from_browser = match &args.cookies_from_browser {
+        Some(store) => Some(browser_cookies(ctx, store)?),
+        None => None,
+    };
+    if args.platform.is_some() {
+        let (pp, dir, verified) = login_one(ctx, &args, &catalogue, &ids[0], from_browser.as_deref())?;
+        return report_one(ctx, &args, &pp, &dir, verified);
+    }
+    // --all: each platform in turn; one failing does not stop the others.
+    let mut t = table(["Platform", "Session", "Detail"], TableStyle::Wrapped);
+    let mut views = Vec::new();
+    let mut exit = Exit::Ok;
+    for id in &ids {
+        let (state, detail, view) = match login_one(ctx, &args, &catalogue, id, from_browser.as_deref()) {
+            Ok((pp, dir, verified)) => {
+                let (state, detail) = match &verified {
+                    Verified::SignedIn => ("signed in", dir.display().to_string()),
+                    Verified::NotSignedIn(why) => ("not signed in", why.clone()),
+                    Verified::Unconfirmed(why) => ("not confirmed", why.clone()),
+                };
+                (state, detail, Some(view_of(&pp, &dir, &verified)))
+            }
+            Err(e) => ("not signed in", format!("{e:#}"), None),
+        };
+        if state != "signed in" {
+            exit = exit.max_with(Exit::Incomplete);
+        }
+        t.add_row(vec![id.clone(), state.to_string(), detail]);
+        views.extend(view);
+    }
+    if args.format == ListFormat::Json {
+        ctx.console.print(&(serde_json::to_string_pretty(&views)? + "\n"));
+    } else {
+        ctx.console.print(&format!("{t}\n"));
+    }
+    Ok(exit)
+}
+
+/// Signs in to one platform and verifies the session.
+fn login_one(
+    ctx: &Context,
+    args: &LoginArgs,
+    catalogue: &crate::rules::Catalogue,
+    id: &str,
+    from_browser: Option<&[Cookie]>,
+) -> anyhow::Result<(PlatformPlan, std::path::PathBuf, Verified)> {
     let base_urls: BTreeMap<String, String> = args.base_urls.iter().cloned().collect();
     let plan = plan::build(
-        &catalogue,
+        catalogue,
         &Profile::preset(Preset::Strict),
-        std::slice::from_ref(&args.platform),
+        &[id.to_string()],
         &base_urls,
     )
     .map_err(|e| Failure::usage(e.to_string()).hint("`privaudit rules list` shows the platforms"))?;
     let Some(pp) = plan.platforms.first().cloned() else {
-        return Err(Failure::usage(format!("nothing to sign in to for `{}`", args.platform)).into());
+        return Err(Failure::usage(format!("nothing to sign in to for `{id}`")).into());
     };
     let Some(login) = pp.platform.login.clone() else {
         return Err(Failure::usage(format!(
@@ -44,13 +109,22 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         .hint("add a [login] section to the rule file (see CONTRIBUTING.md)")
         .into());
     };
-    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
     let dir = sessions::dir(&ctx.sessions_dir(), &pp.platform.id);
     sessions::ensure(&dir)?;
 
-    let imported = match &args.cookies {
-        Some(file) => Some(read_cookies(file, &pp)?),
-        None => None,
+    let imported = match (&args.cookies, from_browser) {
+        (Some(file), _) => Some(read_cookies(file, &pp)?),
+        (None, Some(all)) => {
+            let mine = platform_cookies(all.to_vec(), &pp, "the browser")?;
+            ctx.console.note(&format!(
+                "took {} cookie{} of {} from the browser; nothing else was kept",
+                mine.len(),
+                if mine.len() == 1 { "" } else { "s" },
+                pp.platform.name
+            ));
+            Some(mine)
+        }
+        (None, None) => None,
     };
     let credentials = if imported.is_none() {
         secrets::lookup(&ctx.accounts_path(), &pp.platform.id)
@@ -70,7 +144,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         };
         return Err(Failure::usage(format!("cannot sign in without a window: {why}"))
             .hint(format!(
-                "run `privaudit login {0}` where a display is available, or import cookies with `privaudit login {0} --cookies cookies.txt`, or store credentials with `privaudit auth set {0}`",
+                "run `privaudit login {0}` where a display is available, or take the session from your browser with `privaudit login {0} --cookies-from-browser chrome`, or import cookies with `--cookies cookies.txt`",
                 pp.platform.id
             ))
             .into());
@@ -83,6 +157,7 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         headed: !headless,
         user_data_dir: Some(dir.clone()),
         timeout: ctx.timeout,
+        os_keyring: false,
     });
     let options = AuditOptions {
         jobs: 1,
@@ -112,20 +187,33 @@ pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
         browser.shutdown().await;
         result
     });
-    let verified = outcome?;
+    Ok((pp, dir, outcome?))
+}
+
+fn view_of(pp: &PlatformPlan, dir: &std::path::Path, verified: &Verified) -> LoginView {
+    LoginView {
+        schema_version: 1,
+        platform: pp.platform.id.clone(),
+        signed_in: matches!(verified, Verified::SignedIn),
+        session: dir.to_path_buf(),
+        reason: match verified {
+            Verified::SignedIn => None,
+            Verified::NotSignedIn(why) | Verified::Unconfirmed(why) => Some(why.clone()),
+        },
+        at: crate::timestamp::now(),
+    }
+}
+
+fn report_one(
+    ctx: &Context,
+    args: &LoginArgs,
+    pp: &PlatformPlan,
+    dir: &std::path::Path,
+    verified: Verified,
+) -> anyhow::Result<Exit> {
     if args.format == ListFormat::Json {
-        let view = LoginView {
-            schema_version: 1,
-            platform: pp.platform.id.clone(),
-            signed_in: matches!(verified, Verified::SignedIn),
-            session: dir.clone(),
-            reason: match &verified {
-                Verified::SignedIn => None,
-                Verified::NotSignedIn(why) | Verified::Unconfirmed(why) => Some(why.clone()),
-            },
-            at: crate::timestamp::now(),
-        };
-        ctx.console.print(&(serde_json::to_string_pretty(&view)? + "\n"));
+        ctx.console
+            .print(&(serde_json::to_string_pretty(&view_of(pp, dir, &verified))? + "\n"));
     }
     match verified {
         Verified::SignedIn => {
@@ -169,6 +257,28 @@ fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec
         Failure::usage(format!("{}: {e}", file.display()))
             .hint("export the cookies as cookies.txt (Netscape format) or as a JSON array")
     })?;
+    platform_cookies(all, pp, &file.display().to_string())
+}
+
+/// Every cookie of the person's own browser, read once from a copy; each
+/// platform keeps only its own.
+fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Result<Vec<Cookie>> {
+    let executable = browser::find::find_browser(ctx.browser.as_deref())
+        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+    let runtime = crate::runtime::new()?;
+    runtime
+        .block_on(from_browser::read(store, &executable, ctx.timeout))
+        .map_err(|e| {
+            Failure::usage(format!("cannot read the browser's cookies: {e:#}"))
+                .hint("name the profile directory as BROWSER:DIR, or export the cookies to a file and use --cookies")
+                .into()
+        })
+}
+
+/// Only the platform's own cookies (its declared domains, or the replica
+/// it is reached at) go into its session.
+fn platform_cookies(all: Vec<Cookie>, pp: &PlatformPlan, from: &str) -> anyhow::Result<Vec<Cookie>> {
+    let file = from;
     let mut hosts = pp.platform.domains.clone();
     if let Some(host) = url::Url::parse(&pp.base_url)
         .ok()
@@ -181,7 +291,7 @@ fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec
     if mine.is_empty() {
         return Err(Failure::usage(format!(
             "{} has no cookies for {} ({} cookies for other sites were ignored)",
-            file.display(),
+            file,
             pp.platform.domains.join(", "),
             total
         ))

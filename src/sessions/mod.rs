@@ -4,6 +4,7 @@
 //! seed such a session.
 
 pub mod cookie_file;
+pub mod from_browser;
 
 use std::path::{Path, PathBuf};
 

@@ -387,6 +387,175 @@ fn a_signed_out_platform_without_a_sign_in_form_is_not_sent_to_auth_set() {
     }
 }
 
+/// A Firefox profile directory whose `cookies.sqlite` (Firefox's schema)
+/// holds `(host, name, value, expiry)` cookies.
+fn firefox_profile(cookies: &[(&str, &str, &str, i64)]) -> tempfile::TempDir {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let db = rusqlite::Connection::open(profile.path().join("cookies.sqlite")).expect("cookies.sqlite");
+    db.execute_batch(
+        "CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT NOT NULL DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry INTEGER, lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, isHttpOnly INTEGER, inBrowserElement INTEGER DEFAULT 0, sameSite INTEGER DEFAULT 0, rawSameSite INTEGER DEFAULT 0, schemeMap INTEGER DEFAULT 0, isPartitionedAttributeSet INTEGER DEFAULT 0);",
+    )
+    .expect("moz_cookies");
+    for (host, name, value, expiry) in cookies {
+        db.execute(
+            "INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed, creationTime, isSecure, isHttpOnly) VALUES (?1, ?2, ?3, '/', ?4, 0, 0, 0, 1)",
+            rusqlite::params![name, value, host, expiry],
+        )
+        .expect("insert a cookie");
+    }
+    profile
+}
+
+/// `login --all`: every platform of the profile in turn, from the person's
+/// browser here; the one without cookies there is reported, not fatal.
+#[test]
+fn login_all_signs_in_to_each_platform_of_the_profile() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("linkedin", account(false, false));
+    replica.fakes.require_login("x", account(false, false));
+    let env = Env::new();
+    env.write_profile("platforms = [\"linkedin\", \"x\"]\n");
+    let token = replica.fakes.issue_session("linkedin");
+    let in_a_month = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 30 * 86_400) as i64;
+    let profile = firefox_profile(&[("127.0.0.1", "replica_session_linkedin", token.as_str(), in_a_month)]);
+    let out = env
+        .cmd()
+        .args(["login", "--all", "--cookies-from-browser"])
+        .arg(format!("firefox:{}", profile.path().display()))
+        .args(replica.base_url_args(&["linkedin", "x"]))
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let row = |id: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {id} ")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        row("linkedin").contains("signed in") && !row("linkedin").contains("not signed in"),
+        "{stdout}"
+    );
+    // The replicas share a host, so the browser's cookie reaches X's session
+    // too; X's server does not accept it, and the row says so.
+    assert!(row("x").contains("not signed in"), "{stdout}");
+}
+
+/// A real Chromium profile, made here by a real Chromium that was given the
+/// replica's session cookie and another site's: `--cookies-from-browser`
+/// reads it from a copy (Chromium decrypts its own store), keeps only the
+/// platform's cookie, and the saved session reads signed in.
+#[test]
+fn login_takes_the_session_from_a_chromium_profile_and_nothing_else() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let token = replica.fakes.issue_session("linkedin");
+    let own = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use privaudit::browser::{Allowed, Browser, Cookie, LaunchOptions, Source};
+        let browser = Browser::open(&Source::Launch(LaunchOptions {
+            executable: privaudit::browser::find::find_browser(None).unwrap(),
+            headed: false,
+            user_data_dir: Some(own.path().to_path_buf()),
+            timeout: std::time::Duration::from_secs(30),
+            os_keyring: false,
+        }))
+        .await
+        .unwrap();
+        // Cookies only: the tab navigates nowhere.
+        let nowhere = Allowed {
+            domains: Vec::new(),
+            extra_origin: None,
+            blocked_types: Vec::new(),
+        };
+        let tab = browser.open_tab(nowhere).await.unwrap();
+        let cookie = |domain: &str, name: &str, value: &str| Cookie {
+            name: name.into(),
+            value: privaudit::secrets::Secret::from(value),
+            domain: domain.into(),
+            path: "/".into(),
+            secure: false,
+            http_only: true,
+            expires: None,
+        };
+        tab.set_cookies(&[
+            cookie("127.0.0.1", "replica_session_linkedin", &token),
+            cookie(".elsewhere.example", "other_site", "not-linkedins"),
+        ])
+        .await
+        .unwrap();
+        tab.close().await;
+        browser.shutdown().await;
+    });
+    let out = env
+        .cmd()
+        .args(["login", "linkedin", "--cookies-from-browser"])
+        .arg(format!("chromium:{}", own.path().display()))
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Signed in to LinkedIn"), "{stdout}");
+    assert!(stderr.contains("took 1 cookie of LinkedIn"), "{stderr}");
+    assert!(!stdout.contains(&token) && !stderr.contains(&token));
+    let (code, report, _) = check(&env, &replica);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(ai_setting(&report)["status"], "drift");
+}
+
+/// Firefox keeps cookies in plain SQLite: a profile's `cookies.sqlite` in
+/// Firefox's own schema, read from a copy, the platform's cookie only.
+#[test]
+fn login_takes_the_session_from_a_firefox_profile() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    let token = replica.fakes.issue_session("linkedin");
+    let in_a_month = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 30 * 86_400) as i64;
+    let profile = firefox_profile(&[
+        (
+            "127.0.0.1",
+            "replica_session_linkedin",
+            token.as_str(),
+            in_a_month * 1000,
+        ),
+        (".elsewhere.example", "other_site", "x", in_a_month),
+    ]);
+    env.cmd()
+        .args(["login", "linkedin", "--cookies-from-browser"])
+        .arg(format!("firefox:{}", profile.path().display()))
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("Signed in to LinkedIn"))
+        .stderr(predicates::str::contains("took 1 cookie of LinkedIn"));
+}
+
 #[test]
 fn login_with_only_foreign_cookies_is_refused() {
     let env = Env::new();
@@ -514,30 +683,35 @@ fn login_in_a_window_waits_for_the_person_to_sign_in() {
             assert!(started.elapsed().as_secs() < 45, "the sign-in page never showed");
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         };
-        page.find_element("#username")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap()
-            .type_str(USER)
-            .await
-            .unwrap();
-        page.find_element("#password")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap()
-            .type_str(PASSWORD)
-            .await
-            .unwrap();
-        page.find_element("form button[type=submit]")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        // As a person types: the page may still be settling (a node found
+        // a moment ago can be replaced), so filling starts afresh on a
+        // fresh page; the form is sent once, when both fields are filled.
+        let fill = || async {
+            page.find_element("#username")
+                .await?
+                .click()
+                .await?
+                .type_str(USER)
+                .await?;
+            page.find_element("#password")
+                .await?
+                .click()
+                .await?
+                .type_str(PASSWORD)
+                .await?;
+            Ok::<(), chromiumoxide::error::CdpError>(())
+        };
+        let mut attempts = 0;
+        while let Err(e) = fill().await {
+            attempts += 1;
+            assert!(attempts < 20, "could not fill the sign-in form in the window: {e}");
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            let _ = page.reload().await;
+        }
+        // The click starts a navigation: an error from the node going away
+        // after it is not a failure.
+        let submit = page.find_element("form button[type=submit]").await.unwrap();
+        let _ = submit.click().await;
     });
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
