@@ -87,6 +87,7 @@ where
         Command::Defaults(args) => commands::defaults::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
+        Command::Setup(args) => commands::login::setup::run(&ctx, args),
         Command::Logout { platform } => commands::logout::run(&ctx, &platform),
         Command::Sessions { format } => commands::sessions::run(&ctx, format),
         Command::Doctor { format } => commands::doctor::run(&ctx, format),

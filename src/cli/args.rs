@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::account_args::{AuthCommand, LoginArgs, SetupArgs};
 use super::audit_args::{ApplyArgs, CheckArgs, NotifyArgs, RevertArgs};
-use super::values::{parse_base_url, parse_keep, parse_moment, OutputArgs};
+use super::values::{parse_base_url, parse_keep, parse_moment, ListFormat, OutputArgs};
 use crate::exit::Exit;
 use crate::output::{ColorWhen, Format};
 use crate::profile::Preset;
@@ -22,7 +23,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options every command takes, shown under their own heading.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Configuration directory (profile.toml, rules/)
     #[arg(long, global = true, env = "PRIVAUDIT_CONFIG", value_name = "DIR")]
@@ -114,6 +117,9 @@ pub enum Command {
     /// Watch the platforms' privacy policies for changes
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// First run, guided: write a profile, list the platforms, sign in to
+    /// each and verify it, say what to run next
+    Setup(SetupArgs),
     /// Remove a platform's saved session (stored credentials stay)
     Logout { platform: String },
     /// The saved sessions: how old each is and when it last read signed in
@@ -189,62 +195,6 @@ impl SchemaName {
             .unwrap_or_default();
         format!("{name}.schema.json")
     }
-}
-
-#[derive(Debug, Args)]
-pub struct LoginArgs {
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
-    pub platform: Option<String>,
-    /// Every platform of the profile that has a sign-in page, in turn; one
-    /// that fails does not stop the others
-    #[arg(long)]
-    pub all: bool,
-    /// Import a cookies.txt (Netscape) or JSON cookie export instead of
-    /// opening a window (for servers without a display)
-    #[arg(long, value_name = "FILE", conflicts_with = "cookies_from_browser")]
-    pub cookies: Option<PathBuf>,
-    /// Take the session from your own browser's cookies (for the platform's
-    /// domains only): chromium, chrome, brave, edge or firefox, optionally
-    /// :DIR (a Chromium user-data or profile directory, a Firefox profile)
-    #[arg(long, value_name = "BROWSER[:DIR]")]
-    pub cookies_from_browser: Option<crate::sessions::from_browser::BrowserStore>,
-    /// Sign in with the stored credentials, without a window
-    #[arg(long)]
-    pub headless: bool,
-    /// Seconds to wait for you to finish signing in
-    #[arg(long, value_name = "S", default_value_t = 300)]
-    pub wait: u64,
-    /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
-    #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
-    pub base_urls: Vec<(String, String)>,
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuthCommand {
-    /// Store the username, password and (optionally) TOTP secret for PLATFORM;
-    /// asks on the terminal, or reads them from stdin with --stdin
-    Set {
-        platform: String,
-        #[arg(long)]
-        username: String,
-        /// Read the password (first line) and the TOTP secret (optional second
-        /// line) from stdin instead of asking
-        #[arg(long)]
-        stdin: bool,
-        /// Also ask for the base32 TOTP secret of the account's authenticator
-        #[arg(long)]
-        totp: bool,
-    },
-    /// What is stored for PLATFORM (never the secrets themselves)
-    Show {
-        platform: String,
-        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-        format: ListFormat,
-    },
-    /// Remove PLATFORM's stored credentials
-    Rm { platform: String },
 }
 
 #[derive(Debug, Args)]
@@ -380,12 +330,6 @@ pub enum RulesCommand {
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    Table,
-    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,7 @@
 //! What several commands' arguments share: value parsers and the output
 //! format flag.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use crate::output::Format;
 
@@ -35,4 +35,11 @@ pub fn parse_moment(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 
 pub fn parse_keep(s: &str) -> Result<chrono::Duration, String> {
     crate::timestamp::parse_duration(s)
+}
+
+/// Table for people, or JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
 }

@@ -454,6 +454,68 @@ fn login_all_signs_in_to_each_platform_of_the_profile() {
     assert!(row("x").contains("not signed in"), "{stdout}");
 }
 
+/// `setup`: a fresh machine to a verified session in one command, from the
+/// person's browser; then `check` reads through it with the profile setup
+/// wrote. Without a display or a browser to take sessions from, it says
+/// what to do instead.
+#[test]
+fn setup_writes_the_profile_signs_in_and_says_what_next() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.fakes.require_login("linkedin", account(false, false));
+    let env = Env::new();
+    env.cmd()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["setup", "linkedin"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--cookies-from-browser"));
+    let token = replica.fakes.issue_session("linkedin");
+    let in_a_month = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 30 * 86_400) as i64;
+    let profile = firefox_profile(&[("127.0.0.1", "replica_session_linkedin", token.as_str(), in_a_month)]);
+    let out = env
+        .cmd()
+        .args(["setup", "linkedin", "--cookies-from-browser"])
+        .arg(format!("firefox:{}", profile.path().display()))
+        .args(replica.base_url_args(&["linkedin"]))
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for step in [
+        "1. Profile: wrote",
+        "2. Platforms:",
+        "3. Sign-in: 1 platform",
+        "4. Next:",
+    ] {
+        assert!(stdout.contains(step), "{step}: {stdout}");
+    }
+    let written = std::fs::read_to_string(env.config.path().join("profile.toml")).unwrap();
+    assert!(written.contains("platforms = [\"linkedin\"]"), "{written}");
+    // The profile and the session work together: check needs no arguments.
+    let out = env
+        .cmd()
+        .args(["check", "--format", "json"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert_eq!(ai_setting(&report)["status"], "drift");
+    assert_eq!(report["summary"]["platforms"], 1);
+}
+
 /// A real Chromium profile, made here by a real Chromium that was given the
 /// replica's session cookie and another site's: `--cookies-from-browser`
 /// reads it from a copy (Chromium decrypts its own store), keeps only the

@@ -206,3 +206,14 @@ fn long_version_names_the_commit_and_the_rules() {
     let short = env.cmd().arg("-V").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&short.stdout).lines().count(), 1);
 }
+
+/// Options every command takes are under their own heading, apart from the
+/// command's own.
+#[test]
+fn global_options_have_their_own_heading() {
+    let out = Env::new().cmd().args(["history", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let (own, global) = help.split_once("Global options:").expect("a Global options heading");
+    assert!(own.contains("--changes") && !own.contains("--timeout"), "{help}");
+    assert!(global.contains("--timeout") && global.contains("--data-dir"), "{help}");
+}

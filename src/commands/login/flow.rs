@@ -1,11 +1,6 @@
-//! `privaudit login PLATFORM`: sign in once and keep the session in the
-//! platform's own browser profile under the data dir.
-//!
-//! Three ways: a window where the person signs in (the default); the stored
-//! credentials, typed unattended (`--headless`, or the window pre-filled);
-//! or a cookie export (`--cookies FILE`, for servers without a display).
-//! Each ends by reading the platform's first settings page to prove the
-//! session works. No screenshot is ever taken here.
+//! Signing in to one platform and proving it: cookies from a file or the
+//! person's browser, stored credentials, or a window; then a setting read
+//! signed in, or the reason not.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -14,76 +9,17 @@ use crate::audit::scope::{allowed, same_path};
 use crate::audit::{self, signin, AuditOptions, Status};
 use crate::browser::locate::Located;
 use crate::browser::{self, Browser, Cookie, LaunchOptions, Tab};
-use crate::cli::{Context, ListFormat, LoginArgs};
-use crate::exit::Exit;
+use crate::cli::{Context, LoginArgs};
 use crate::failure::Failure;
-use crate::output::{table, TableStyle};
 use crate::plan::{self, PlatformPlan};
 use crate::profile::{Preset, Profile};
 use crate::rules::LoginProbe;
 use crate::secrets;
 use crate::sessions::from_browser::{self, BrowserStore};
-use crate::sessions::{self, cookie_file, LoginView};
-
-pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
-    let catalogue = super::load_rules(ctx)?;
-    let ids: Vec<String> = match &args.platform {
-        Some(id) => vec![id.clone()],
-        // --all: every platform of the profile whose rule knows where to
-        // sign in (the others have nothing to sign in to).
-        None => {
-            let profile = super::load_profile(ctx, None, &catalogue)?;
-            catalogue
-                .platforms
-                .iter()
-                .filter(|p| profile.platforms.is_empty() || profile.platforms.contains(&p.id))
-                .filter(|p| p.login.is_some())
-                .map(|p| p.id.clone())
-                .collect()
-        }
-    };
-    let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
-    // The person's browser is read once, whatever the number of platforms.
-    let from_browser = match &args.cookies_from_browser {
-        Some(store) => Some(browser_cookies(ctx, store)?),
-        None => None,
-    };
-    if args.platform.is_some() {
-        let (pp, dir, verified) = login_one(ctx, &args, &catalogue, &ids[0], from_browser.as_deref())?;
-        return report_one(ctx, &args, &pp, &dir, verified);
-    }
-    // --all: each platform in turn; one failing does not stop the others.
-    let mut t = table(["Platform", "Session", "Detail"], TableStyle::Wrapped);
-    let mut views = Vec::new();
-    let mut exit = Exit::Ok;
-    for id in &ids {
-        let (state, detail, view) = match login_one(ctx, &args, &catalogue, id, from_browser.as_deref()) {
-            Ok((pp, dir, verified)) => {
-                let (state, detail) = match &verified {
-                    Verified::SignedIn => ("signed in", dir.display().to_string()),
-                    Verified::NotSignedIn(why) => ("not signed in", why.clone()),
-                    Verified::Unconfirmed(why) => ("not confirmed", why.clone()),
-                };
-                (state, detail, Some(view_of(&pp, &dir, &verified)))
-            }
-            Err(e) => ("not signed in", format!("{e:#}"), None),
-        };
-        if state != "signed in" {
-            exit = exit.max_with(Exit::Incomplete);
-        }
-        t.add_row(vec![id.clone(), state.to_string(), detail]);
-        views.extend(view);
-    }
-    if args.format == ListFormat::Json {
-        ctx.console.print(&(serde_json::to_string_pretty(&views)? + "\n"));
-    } else {
-        ctx.console.print(&format!("{t}\n"));
-    }
-    Ok(exit)
-}
+use crate::sessions::{self, cookie_file};
 
 /// Signs in to one platform and verifies the session.
-fn login_one(
+pub(super) fn login_one(
     ctx: &Context,
     args: &LoginArgs,
     catalogue: &crate::rules::Catalogue,
@@ -190,60 +126,7 @@ fn login_one(
     Ok((pp, dir, outcome?))
 }
 
-fn view_of(pp: &PlatformPlan, dir: &std::path::Path, verified: &Verified) -> LoginView {
-    LoginView {
-        schema_version: 1,
-        platform: pp.platform.id.clone(),
-        signed_in: matches!(verified, Verified::SignedIn),
-        session: dir.to_path_buf(),
-        reason: match verified {
-            Verified::SignedIn => None,
-            Verified::NotSignedIn(why) | Verified::Unconfirmed(why) => Some(why.clone()),
-        },
-        at: crate::timestamp::now(),
-    }
-}
-
-fn report_one(
-    ctx: &Context,
-    args: &LoginArgs,
-    pp: &PlatformPlan,
-    dir: &std::path::Path,
-    verified: Verified,
-) -> anyhow::Result<Exit> {
-    if args.format == ListFormat::Json {
-        ctx.console
-            .print(&(serde_json::to_string_pretty(&view_of(pp, dir, &verified))? + "\n"));
-    }
-    match verified {
-        Verified::SignedIn => {
-            if args.format != ListFormat::Json {
-                ctx.console.print(&format!(
-                    "Signed in to {}. The session is kept in {}; check and apply use it.\n",
-                    pp.platform.name,
-                    dir.display()
-                ));
-            }
-            Ok(Exit::Ok)
-        }
-        Verified::NotSignedIn(why) => Err(
-            Failure::incomplete(format!("not signed in to {}: {why}", pp.platform.name))
-                .hint(format!("try `privaudit login {}` again", pp.platform.id))
-                .into(),
-        ),
-        Verified::Unconfirmed(why) => Err(Failure::incomplete(format!(
-            "the {} session is kept, but it is not confirmed: {why}",
-            pp.platform.name
-        ))
-        .hint(format!(
-            "`privaudit check {}` tells once the site answers; or try again with a longer --timeout",
-            pp.platform.id
-        ))
-        .into()),
-    }
-}
-
-enum Verified {
+pub(super) enum Verified {
     SignedIn,
     NotSignedIn(String),
     /// Nothing said signed out, and nothing proved signed in.
@@ -262,7 +145,7 @@ fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec
 
 /// Every cookie of the person's own browser, read once from a copy; each
 /// platform keeps only its own.
-fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Result<Vec<Cookie>> {
+pub(super) fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Result<Vec<Cookie>> {
     let executable = browser::find::find_browser(ctx.browser.as_deref())
         .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
     let runtime = crate::runtime::new()?;
