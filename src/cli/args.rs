@@ -97,7 +97,7 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Put back the values an apply changed, through the same verified path
     Revert(RevertArgs),
-    /// Run a check against the built-in replica sites: no accounts needed
+    /// Check, apply and check again on built-in replica sites: no accounts needed
     Demo(DemoArgs),
     /// List, lint and show rule files
     #[command(subcommand)]
@@ -177,6 +177,8 @@ pub enum SchemaName {
     Policy,
     /// `login PLATFORM --format json`
     Login,
+    /// `login --all --format json`
+    LoginAll,
     /// `doctor --format json`
     Doctor,
     /// `policy list --format json`
@@ -243,7 +245,8 @@ pub struct HistoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
     /// Remove runs older than --keep (each setting's newest record and each
-    /// policy page's newest version always stay)
+    /// policy page's newest version always stay; an apply removed here can
+    /// no longer be reverted)
     Prune {
         /// How long to keep runs: 90d, 26weeks, 1year
         #[arg(long, value_name = "DURATION", value_parser = parse_keep)]

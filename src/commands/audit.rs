@@ -44,22 +44,38 @@ fn confirmable(dry_run: bool, yes: bool) -> anyhow::Result<Mode> {
 /// as a run of its own.
 pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
     let mode = confirmable(args.dry_run, args.yes)?;
+    // The run as `history` shows it (`#12`) or bare (`12`).
     let (run_id, selection) = match args.targets.split_first() {
-        Some((first, rest)) if first.chars().all(|c| c.is_ascii_digit()) => {
+        Some((first, rest)) if first.trim_start_matches('#').chars().all(|c| c.is_ascii_digit()) => {
             if args.last {
                 return Err(Failure::usage("give a run number or --last, not both").into());
             }
+            let id = first.trim_start_matches('#').parse::<i64>();
             (
-                Some(
-                    first
-                        .parse::<i64>()
-                        .map_err(|_| Failure::usage(format!("`{first}` is not a run number")))?,
-                ),
+                Some(id.map_err(|_| Failure::usage(format!("`{first}` is not a run number")))?),
                 rest,
             )
         }
         _ => (None, args.targets.as_slice()),
     };
+    let catalogue = load_rules(ctx)?;
+    for target in selection {
+        // The same names check takes: a platform, or PLATFORM.SETTING.
+        let (platform, setting) = match target.split_once('.') {
+            Some((p, s)) => (p, Some(s)),
+            None => (target.as_str(), None),
+        };
+        let known = catalogue
+            .platform(platform)
+            .is_some_and(|p| setting.is_none_or(|s| p.settings.iter().any(|x| x.id == s)));
+        if !known {
+            return Err(Failure::usage(format!(
+                "`{target}` is neither a run number, a platform nor PLATFORM.SETTING"
+            ))
+            .hint("`privaudit history --changes` shows the runs and the settings they changed")
+            .into());
+        }
+    }
     let _lock = crate::lock::acquire(&ctx.data_dir, ctx.lock_wait)?;
     let path = ctx.history_path();
     if !path.exists() {
@@ -95,7 +111,6 @@ pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
         .hint("revert undoes an apply; `privaudit history --changes` shows which runs changed settings")
         .into());
     }
-    let catalogue = load_rules(ctx)?;
     let mut wanted = Vec::new();
     let mut profile = Profile::preset(crate::profile::Preset::Strict);
     for category in profile.categories.values_mut() {
@@ -131,6 +146,13 @@ pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
         ));
         return Ok(Exit::Ok);
     }
+    ctx.console.note(&format!(
+        "reverting {} setting{} changed by apply #{} ({})",
+        wanted.len(),
+        if wanted.len() == 1 { "" } else { "s" },
+        source.id,
+        source.started_at
+    ));
     let plan = plan(&catalogue, &profile, &wanted, &[], &args.base_urls)?;
     let check_args = CheckArgs {
         platforms: wanted,

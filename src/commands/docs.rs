@@ -48,9 +48,10 @@ pub fn json_schema(output: SchemaName) -> schemars::Schema {
         SchemaName::Auth => of::<crate::secrets::StoredView>(),
         SchemaName::Policy => of::<crate::policy::Outcome>(),
         SchemaName::Login => of::<crate::sessions::LoginView>(),
+        SchemaName::LoginAll => of::<crate::sessions::LoginAll>(),
         SchemaName::Doctor => of::<crate::doctor::Report>(),
         SchemaName::PolicyList => of::<crate::policy::PolicyList>(),
         SchemaName::PolicyShow => of::<crate::policy::PolicyShown>(),
-        SchemaName::Sessions => of::<crate::doctor::Sessions>(),
+        SchemaName::Sessions => of::<crate::doctor::sessions::Sessions>(),
     }
 }

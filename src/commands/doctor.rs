@@ -31,6 +31,15 @@ pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
         timeout: ctx.timeout,
         catalogue: &catalogue,
         profile_problems,
+        environment: vec![(
+            "PRIVAUDIT_HISTORY_KEEP",
+            super::history_keep()
+                .map(|keep| match keep {
+                    Some(d) => format!("runs kept {} days", d.num_days()),
+                    None => "runs kept forever".to_string(),
+                })
+                .map_err(|e| format!("{e:#}")),
+        )],
     };
     let report = doctor::run(&inputs);
     match format {
@@ -38,7 +47,7 @@ pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
             ctx.console.print(&(serde_json::to_string_pretty(&report)? + "\n"));
         }
         ListFormat::Table => {
-            let mut t = table(["Check", "", "Detail", "Fix"], TableStyle::Wrapped);
+            let mut t = table(["Check", "Health", "Detail", "Fix"], TableStyle::Wrapped);
             for c in &report.checks {
                 t.add_row(vec![
                     c.name.to_string(),

@@ -4,6 +4,7 @@
 use super::emit;
 use crate::cli::{Context, HistoryArgs, HistoryCommand};
 use crate::exit::Exit;
+use crate::failure::Failure;
 use crate::history::{Filter, Store, Timeline};
 
 pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
@@ -21,7 +22,27 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
             changes_only: args.changes,
             last_runs: args.limit,
         };
-        Timeline::read(&path, &filter)?
+        let timeline = Timeline::read(&path, &filter)?;
+        if let Some(id) = args.run {
+            if Store::open(&path)?.run(id)?.is_none() {
+                return Err(Failure::usage(format!("there is no run #{id} in the history"))
+                    .hint("`privaudit history --limit 5` shows the newest runs")
+                    .into());
+            }
+        }
+        if let Some(platform) = &args.platform {
+            // A platform no longer in the rules may still have old records.
+            let catalogue = super::load_rules(ctx)?;
+            if timeline.entries.is_empty() && catalogue.platform(platform).is_none() {
+                let known: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
+                return Err(Failure::usage(format!(
+                    "unknown platform `{platform}`; known platforms: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+        timeline
     } else {
         ctx.console.note(&format!(
             "no run is recorded yet at {}; `privaudit check` records every run",

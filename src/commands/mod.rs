@@ -227,7 +227,7 @@ impl crate::audit::Hooks for ConsoleHooks<'_> {
             return;
         }
         if drifted.is_empty() {
-            console.diagnostics("Nothing to change: every readable setting already matches the profile.\n");
+            console.diagnostics("Nothing to change: every readable setting already has the wanted value.\n");
             return;
         }
         let mut text = format!(

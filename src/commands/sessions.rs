@@ -2,12 +2,12 @@
 //! setting signed in.
 
 use crate::cli::{Context, ListFormat};
-use crate::doctor::{self, Sessions};
+use crate::doctor::sessions::{self, Sessions};
 use crate::exit::Exit;
 use crate::output::{table, TableStyle};
 
 pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
-    let rows = doctor::sessions(&ctx.sessions_dir(), &ctx.history_path());
+    let rows = sessions::list(&ctx.sessions_dir(), &ctx.history_path());
     match format {
         ListFormat::Json => {
             let out = Sessions {

@@ -24,6 +24,14 @@ pub struct LoginView {
     pub at: String,
 }
 
+/// `login --all --format json` (and `setup`): one result per platform.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct LoginAll {
+    /// Version of this JSON shape; bumped on incompatible changes.
+    pub schema_version: u32,
+    pub results: Vec<LoginView>,
+}
+
 /// The session directory of `platform` under `root` (`<data>/sessions`).
 pub fn dir(root: &Path, platform: &str) -> PathBuf {
     root.join(platform)
@@ -46,7 +54,25 @@ pub struct Saved {
     pub since: Option<std::time::SystemTime>,
 }
 
-/// The saved sessions under `root`, by platform id.
+/// The file in a session directory that says when a login last proved the
+/// session by reading a setting signed in.
+const VERIFIED: &str = "privaudit-verified";
+
+/// Records that the session in `dir` was just proved signed in.
+pub fn mark_verified(dir: &Path) -> anyhow::Result<()> {
+    crate::fsutil::write_private_file(&dir.join(VERIFIED), &(crate::timestamp::now() + "\n"))
+}
+
+/// When a login last proved the session in `dir` (RFC 3339, UTC).
+pub fn verified_at(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(VERIFIED))
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// The saved sessions under `root`, by platform id: directories that hold
+/// a Chromium profile (an empty one is no session).
 pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
     let entries = match std::fs::read_dir(root) {
         Ok(entries) => entries,
@@ -57,12 +83,13 @@ pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
     for entry in entries {
         let entry = entry?;
         let meta = entry.metadata()?;
-        if !meta.is_dir() {
+        let path = entry.path();
+        if !meta.is_dir() || !(path.join("Local State").exists() || path.join("Default").exists()) {
             continue;
         }
         out.push(Saved {
             platform: entry.file_name().to_string_lossy().into_owned(),
-            dir: entry.path(),
+            dir: path,
             since: meta.created().or_else(|_| meta.modified()).ok(),
         });
     }

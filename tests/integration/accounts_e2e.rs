@@ -309,6 +309,13 @@ fn login_with_stale_cookies_says_so() {
         .assert()
         .code(3)
         .stderr(predicates::str::contains("not signed in to LinkedIn"));
+    // A login that proved nothing leaves no session behind.
+    assert!(!env.data.path().join("sessions/linkedin").exists());
+    env.cmd()
+        .args(["sessions"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("No saved session"));
 }
 
 #[test]
@@ -406,6 +413,27 @@ fn firefox_profile(cookies: &[(&str, &str, &str, i64)]) -> tempfile::TempDir {
     profile
 }
 
+/// A Firefox profile holding a valid LinkedIn replica session, as a person
+/// signed in there would have.
+fn linkedin_session_in_firefox(replica: &Replica) -> tempfile::TempDir {
+    let token = replica.fakes.issue_session("linkedin");
+    firefox_profile(&[(
+        "127.0.0.1",
+        "replica_session_linkedin",
+        token.as_str(),
+        a_month_from_now(),
+    )])
+}
+
+/// Seconds since the epoch, thirty days from now: a live cookie's expiry.
+fn a_month_from_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    (now + 30 * 86_400) as i64
+}
+
 /// `login --all`: every platform of the profile in turn, from the person's
 /// browser here; the one without cookies there is reported, not fatal.
 #[test]
@@ -416,13 +444,7 @@ fn login_all_signs_in_to_each_platform_of_the_profile() {
     replica.fakes.require_login("x", account(false, false));
     let env = Env::new();
     env.write_profile("platforms = [\"linkedin\", \"x\"]\n");
-    let token = replica.fakes.issue_session("linkedin");
-    let in_a_month = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 30 * 86_400) as i64;
-    let profile = firefox_profile(&[("127.0.0.1", "replica_session_linkedin", token.as_str(), in_a_month)]);
+    let profile = linkedin_session_in_firefox(&replica);
     let out = env
         .cmd()
         .args(["login", "--all", "--cookies-from-browser"])
@@ -452,6 +474,21 @@ fn login_all_signs_in_to_each_platform_of_the_profile() {
     // The replicas share a host, so the browser's cookie reaches X's session
     // too; X's server does not accept it, and the row says so.
     assert!(row("x").contains("not signed in"), "{stdout}");
+    // As JSON: one result per platform, failures included.
+    let out = env
+        .cmd()
+        .args(["login", "--all", "--format", "json", "--cookies-from-browser"])
+        .arg(format!("firefox:{}", profile.path().display()))
+        .args(replica.base_url_args(&["linkedin", "x"]))
+        .output()
+        .unwrap();
+    let all = json(&out.stdout);
+    assert_eq!(all["schema_version"], 1, "{all:#}");
+    let results = all["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{all:#}");
+    assert!(results
+        .iter()
+        .any(|r| r["platform"] == "x" && r["signed_in"] == false && r["reason"].is_string()));
 }
 
 /// `setup`: a fresh machine to a verified session in one command, from the
@@ -471,13 +508,7 @@ fn setup_writes_the_profile_signs_in_and_says_what_next() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--cookies-from-browser"));
-    let token = replica.fakes.issue_session("linkedin");
-    let in_a_month = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 30 * 86_400) as i64;
-    let profile = firefox_profile(&[("127.0.0.1", "replica_session_linkedin", token.as_str(), in_a_month)]);
+    let profile = linkedin_session_in_firefox(&replica);
     let out = env
         .cmd()
         .args(["setup", "linkedin", "--cookies-from-browser"])
@@ -594,11 +625,7 @@ fn login_takes_the_session_from_a_firefox_profile() {
     replica.fakes.require_login("linkedin", account(false, false));
     let env = Env::new();
     let token = replica.fakes.issue_session("linkedin");
-    let in_a_month = (std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 30 * 86_400) as i64;
+    let in_a_month = a_month_from_now();
     let profile = firefox_profile(&[
         (
             "127.0.0.1",

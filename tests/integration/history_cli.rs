@@ -80,6 +80,17 @@ fn changes_run_and_limit_select_what_they_say() {
     assert!(entries(&["--run", "1"]).iter().all(|e| e["run_id"] == 1));
     // Manual settings never change: nothing to show.
     assert!(entries(&["--changes"]).is_empty());
+    // What does not exist is said, not shown as an empty match.
+    env.cmd()
+        .args(["history", "--run", "999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no run #999"));
+    env.cmd()
+        .args(["history", "nosuchplatform"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("known platforms"));
 }
 
 #[test]

@@ -65,7 +65,8 @@ fn revert_puts_back_what_apply_changed_and_a_second_revert_changes_nothing() {
         .as_i64()
         .unwrap()
         .to_string();
-    let (code, report, stderr) = run_json(&env, &replica, &["revert", &apply_run, "--yes"]);
+    // As `history` shows it: `#N`.
+    let (code, report, stderr) = run_json(&env, &replica, &["revert", &format!("#{apply_run}"), "--yes"]);
     assert_eq!(code, Some(0), "{stderr}\n{report:#}");
     for key in &settings {
         assert_eq!(
@@ -129,6 +130,16 @@ fn revert_asks_like_apply_and_refuses_what_changed_nothing() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("without confirmation"));
+    // A name that is neither a run, a platform nor a setting.
+    for target in ["nosuch", "x.bogus", "abc"] {
+        env.cmd()
+            .args(["revert", target, "--yes"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "neither a run number, a platform nor PLATFORM.SETTING",
+            ));
+    }
     // Nothing recorded yet.
     env.cmd()
         .args(["revert", "--last", "--yes"])

@@ -127,13 +127,7 @@ fn outputs_from_the_browser_follow_their_schemas() {
         .output()
         .unwrap();
     assert_valid(SchemaName::RulesTest, &out.stdout);
-    let token = replica.fakes.issue_session("linkedin");
-    let cookies = env.data.path().join("cookies.txt");
-    std::fs::write(
-        &cookies,
-        format!("127.0.0.1\tFALSE\t/\tFALSE\t0\treplica_session_linkedin\t{token}\n"),
-    )
-    .unwrap();
+    let cookies = replica.session_cookies_file(env.data.path(), "linkedin");
     let out = env
         .cmd()
         .args(["login", "linkedin", "--format", "json", "--cookies"])

@@ -38,6 +38,18 @@ pub(super) fn login_one(
         return Err(Failure::usage(format!("nothing to sign in to for `{id}`")).into());
     };
     let Some(login) = pp.platform.login.clone() else {
+        let by_hand = pp
+            .platform
+            .settings
+            .iter()
+            .all(|s| matches!(s.kind, crate::rules::SettingKind::Manual { .. }));
+        if by_hand {
+            return Err(Failure::usage(format!(
+                "{} has nothing to sign in to: its settings are changed by hand (`privaudit check {}` prints the steps)",
+                pp.platform.name, pp.platform.id
+            ))
+            .into());
+        }
         return Err(Failure::usage(format!(
             "the rules for {} do not say where its sign-in page is ([login] url)",
             pp.platform.name
@@ -46,7 +58,6 @@ pub(super) fn login_one(
         .into());
     };
     let dir = sessions::dir(&ctx.sessions_dir(), &pp.platform.id);
-    sessions::ensure(&dir)?;
 
     let imported = match (&args.cookies, from_browser) {
         (Some(file), _) => Some(read_cookies(file, &pp)?),
@@ -73,7 +84,9 @@ pub(super) fn login_one(
     let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     let headless = imported.is_some() || args.headless || !has_display;
     if headless && imported.is_none() && (credentials.is_none() || login.form.is_none()) {
-        let why = if login.form.is_none() {
+        let why = if !has_display && !args.headless {
+            "there is no display here for a sign-in window".to_string()
+        } else if login.form.is_none() {
             format!("the rules for {} do not describe its sign-in form", pp.platform.name)
         } else {
             format!("no credentials are stored for {}", pp.platform.id)
@@ -88,6 +101,10 @@ pub(super) fn login_one(
 
     let executable = browser::find::find_browser(ctx.browser.as_deref())
         .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
+    // A session directory only for an attempt that gets this far, and gone
+    // again if the attempt proves nothing: `sessions` lists real sessions.
+    let existed = dir.exists();
+    sessions::ensure(&dir)?;
     let source = browser::Source::Launch(LaunchOptions {
         executable,
         headed: !headless,
@@ -123,7 +140,19 @@ pub(super) fn login_one(
         browser.shutdown().await;
         result
     });
-    Ok((pp, dir, outcome?))
+    let outcome = match outcome {
+        Ok(verified) => Ok(verified),
+        Err(e) => Err(e.into()),
+    };
+    match &outcome {
+        Ok(Verified::SignedIn) => sessions::mark_verified(&dir)?,
+        Ok(Verified::Unconfirmed(_)) => {}
+        Ok(Verified::NotSignedIn(_)) | Err(_) if !existed => {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        _ => {}
+    }
+    outcome.map(|verified| (pp, dir, verified))
 }
 
 pub(super) enum Verified {

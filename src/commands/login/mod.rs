@@ -16,7 +16,7 @@ use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::{table, TableStyle};
 use crate::plan::PlatformPlan;
-use crate::sessions::LoginView;
+use crate::sessions::{LoginAll, LoginView};
 
 pub fn run(ctx: &Context, args: LoginArgs) -> anyhow::Result<Exit> {
     let catalogue = super::load_rules(ctx)?;
@@ -70,7 +70,25 @@ fn sign_in_each(
                 };
                 (state, detail, Some(view_of(&pp, &dir, &verified)))
             }
-            Err(e) => ("not signed in", format!("{e:#}"), None),
+            Err(e) => {
+                // The message and its hint: why, and what to do instead.
+                let detail = match e.downcast_ref::<Failure>() {
+                    Some(f) => match &f.hint {
+                        Some(hint) => format!("{}; {hint}", f.message),
+                        None => f.message.clone(),
+                    },
+                    None => format!("{e:#}"),
+                };
+                let view = LoginView {
+                    schema_version: 1,
+                    platform: id.clone(),
+                    signed_in: false,
+                    session: crate::sessions::dir(&ctx.sessions_dir(), id),
+                    reason: Some(detail.clone()),
+                    at: crate::timestamp::now(),
+                };
+                ("not signed in", detail, Some(view))
+            }
         };
         if state != "signed in" {
             exit = exit.max_with(Exit::Incomplete);
@@ -79,7 +97,11 @@ fn sign_in_each(
         views.extend(view);
     }
     if args.format == ListFormat::Json {
-        ctx.console.print(&(serde_json::to_string_pretty(&views)? + "\n"));
+        let all = LoginAll {
+            schema_version: 1,
+            results: views,
+        };
+        ctx.console.print(&(serde_json::to_string_pretty(&all)? + "\n"));
     } else {
         ctx.console.print(&format!("{t}\n"));
     }

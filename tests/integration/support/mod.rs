@@ -156,6 +156,19 @@ impl Replica {
     }
 
     /// `--base-url` arguments pointing each platform at this server.
+    /// A cookies.txt in `dir` holding a fresh, valid session for
+    /// `platform`'s replica, as an export from a signed-in browser would.
+    pub fn session_cookies_file(&self, dir: &Path, platform: &str) -> PathBuf {
+        let token = self.fakes.issue_session(platform);
+        let path = dir.join("cookies.txt");
+        std::fs::write(
+            &path,
+            format!("127.0.0.1\tFALSE\t/\tFALSE\t0\treplica_session_{platform}\t{token}\n"),
+        )
+        .expect("write cookies.txt");
+        path
+    }
+
     pub fn base_url_args(&self, platforms: &[&str]) -> Vec<String> {
         platforms
             .iter()

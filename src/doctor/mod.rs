@@ -14,9 +14,12 @@ use crate::browser::{self, Browser, LaunchOptions, Source};
 use crate::history::Store;
 use crate::rules::Catalogue;
 
-/// A session not read signed in for this long gets a warning: a nightly
-/// run that has been failing quietly, or an account given up.
-pub const SESSION_UNREAD_WARN_DAYS: i64 = 14;
+mod health;
+pub mod sessions;
+
+use self::health::check;
+pub use self::health::{Check, Health};
+use self::sessions::SessionRow;
 
 /// What to check: the resolved paths and options of this invocation.
 pub struct Inputs<'a> {
@@ -31,49 +34,9 @@ pub struct Inputs<'a> {
     pub catalogue: &'a Catalogue,
     /// Profile problems found by `profile::check` (errors, warnings).
     pub profile_problems: Option<(usize, usize)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Health {
-    Ok,
-    /// Works, but something deserves attention.
-    Warn,
-    /// A run would fail: a configuration problem (exit 2).
-    Fail,
-}
-
-impl Health {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Health::Ok => "ok",
-            Health::Warn => "warn",
-            Health::Fail => "fail",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Check {
-    /// A stable name: browser, browser-start, keyring, config-dir, profile,
-    /// data-dir, history, sessions, rules.
-    pub name: &'static str,
-    pub health: Health,
-    pub detail: String,
-    /// What to do, when something is wrong.
-    pub fix: Option<String>,
-}
-
-/// One saved session.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct SessionRow {
-    pub platform: String,
-    /// When the session was saved (RFC 3339, UTC).
-    pub since: Option<String>,
-    /// Days since then.
-    pub age_days: Option<i64>,
-    /// The newest recorded run that read one of its settings signed in.
-    pub last_verified_read: Option<String>,
+    /// Settings from the environment a run reads, and what is wrong with
+    /// each (`PRIVAUDIT_HISTORY_KEEP`, …).
+    pub environment: Vec<(&'static str, Result<String, String>)>,
 }
 
 /// `doctor --format json`.
@@ -88,26 +51,9 @@ pub struct Report {
     pub sessions: Vec<SessionRow>,
 }
 
-/// `sessions --format json`.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Sessions {
-    /// Version of this JSON shape; bumped on incompatible changes.
-    pub schema_version: u32,
-    pub sessions: Vec<SessionRow>,
-}
-
 impl Report {
     pub fn worst(&self) -> Health {
         self.checks.iter().map(|c| c.health).max().unwrap_or(Health::Ok)
-    }
-}
-
-fn check(name: &'static str, health: Health, detail: impl Into<String>, fix: Option<&str>) -> Check {
-    Check {
-        name,
-        health,
-        detail: detail.into(),
-        fix: fix.map(String::from),
     }
 }
 
@@ -118,8 +64,19 @@ pub fn run(inputs: &Inputs) -> Report {
     checks.push(profile(inputs));
     checks.push(private_dir("data-dir", inputs.data_dir, true));
     checks.push(history(inputs.history));
-    let sessions = sessions(inputs.sessions, inputs.history);
-    checks.push(sessions_check(&sessions));
+    for (name, value) in &inputs.environment {
+        checks.push(match value {
+            Ok(v) => check("environment", Health::Ok, format!("{name}: {v}"), None),
+            Err(e) => check(
+                "environment",
+                Health::Fail,
+                format!("{name}: {e}"),
+                Some("fix or unset it: every run stops on it"),
+            ),
+        });
+    }
+    let sessions = sessions::list(inputs.sessions, inputs.history);
+    checks.push(sessions::check(&sessions));
     checks.push(rules(inputs.catalogue));
     Report {
         schema_version: 1,
@@ -223,11 +180,16 @@ fn mode(path: &Path) -> Option<u32> {
 fn private_dir(name: &'static str, dir: &Path, must_be_private: bool) -> Check {
     match mode(dir) {
         None => check(name, Health::Ok, format!("{} (not created yet)", dir.display()), None),
+        // privaudit makes its data directory 0700 whenever it writes there:
+        // worth knowing, not a run that would fail.
         Some(m) if m & 0o077 != 0 && must_be_private => check(
             name,
-            Health::Fail,
-            format!("{} is readable by others (mode {m:o})", dir.display()),
-            Some("chmod 700 it: it holds your sessions and history"),
+            Health::Warn,
+            format!(
+                "{} is readable by others (mode {m:o}); the next run makes it 0700",
+                dir.display()
+            ),
+            Some("chmod 700 it now: it holds your sessions and history"),
         ),
         Some(m) if m & 0o077 != 0 => check(
             name,
@@ -287,9 +249,10 @@ fn history(path: &Path) -> Check {
             let last = runs.iter().rev().find(|r| r.finished_at.is_some());
             let detail = match last {
                 Some(r) => format!(
-                    "{}: {} runs, the last finished one #{} ({}) at {}",
+                    "{}: {} run{}, the last finished one #{} ({}) at {}",
                     path.display(),
                     runs.len(),
+                    if runs.len() == 1 { "" } else { "s" },
                     r.id,
                     r.command,
                     r.started_at
@@ -304,69 +267,6 @@ fn history(path: &Path) -> Check {
             format!("{}: {e:#}", path.display()),
             Some("move the file aside; a new one is made on the next run"),
         ),
-    }
-}
-
-/// Every saved session with its age and its last signed-in read.
-pub fn sessions(root: &Path, history: &Path) -> Vec<SessionRow> {
-    let saved = crate::sessions::list(root).unwrap_or_default();
-    let store = history.exists().then(|| Store::open(history).ok()).flatten();
-    let now = chrono::Utc::now();
-    saved
-        .into_iter()
-        .map(|s| {
-            let since = s.since.map(chrono::DateTime::<chrono::Utc>::from);
-            SessionRow {
-                last_verified_read: store.as_ref().and_then(|st| st.last_read(&s.platform).ok().flatten()),
-                age_days: since.map(|t| (now - t).num_days()),
-                since: since.map(crate::timestamp::format),
-                platform: s.platform,
-            }
-        })
-        .collect()
-}
-
-fn sessions_check(rows: &[SessionRow]) -> Check {
-    if rows.is_empty() {
-        return check(
-            "sessions",
-            Health::Warn,
-            "no saved session: every platform reads as signed out",
-            Some("`privaudit login PLATFORM` once per platform"),
-        );
-    }
-    let now = chrono::Utc::now();
-    let stale: Vec<String> = rows
-        .iter()
-        .filter(|r| {
-            let last = r
-                .last_verified_read
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
-            last.is_none_or(|t| (now - t.with_timezone(&chrono::Utc)).num_days() > SESSION_UNREAD_WARN_DAYS)
-        })
-        .map(|r| r.platform.clone())
-        .collect();
-    if stale.is_empty() {
-        check(
-            "sessions",
-            Health::Ok,
-            format!(
-                "{} saved, each read signed in within {SESSION_UNREAD_WARN_DAYS} days",
-                rows.len()
-            ),
-            None,
-        )
-    } else {
-        check(
-            "sessions",
-            Health::Warn,
-            format!(
-                "not read signed in for over {SESSION_UNREAD_WARN_DAYS} days (or never): {}",
-                stale.join(", ")
-            ),
-            Some("`privaudit check PLATFORM` tells why; `privaudit login PLATFORM` renews a session"),
-        )
     }
 }
 
