@@ -19,6 +19,27 @@ fn run_json(env: &Env, replica: &Replica, args: &[&str]) -> (Option<i32>, serde_
     )
 }
 
+/// The id of the newest run of `command` that changed a setting, as
+/// `history --changes` reports it.
+fn newest_run_that_changed(env: &Env, command: &str) -> String {
+    let out = env
+        .cmd()
+        .args(["history", "--changes", "--format", "json"])
+        .output()
+        .expect("run privaudit history");
+    let timeline = json(&out.stdout);
+    timeline["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .rev()
+        .find(|e| e["command"] == command)
+        .unwrap_or_else(|| panic!("no {command} in the history: {timeline:#}"))["run_id"]
+        .as_i64()
+        .expect("a run id")
+        .to_string()
+}
+
 #[test]
 fn revert_puts_back_what_apply_changed_and_a_second_revert_changes_nothing() {
     require_chromium();
@@ -50,21 +71,7 @@ fn revert_puts_back_what_apply_changed_and_a_second_revert_changes_nothing() {
     );
 
     // The whole apply, by run number: the rest goes back, the first is already there.
-    let history = env
-        .cmd()
-        .args(["history", "--changes", "--format", "json"])
-        .output()
-        .unwrap();
-    let timeline = json(&history.stdout);
-    let apply_run = timeline["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["command"] == "apply")
-        .expect("the apply is in the history")["run_id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let apply_run = newest_run_that_changed(&env, "apply");
     // As `history` shows it: `#N`.
     let (code, report, stderr) = run_json(&env, &replica, &["revert", &format!("#{apply_run}"), "--yes"]);
     assert_eq!(code, Some(0), "{stderr}\n{report:#}");
@@ -94,22 +101,7 @@ fn revert_puts_back_what_apply_changed_and_a_second_revert_changes_nothing() {
     );
 
     // A revert of a revert is a no-op, said plainly.
-    let revert_run = env
-        .cmd()
-        .args(["history", "--changes", "--format", "json"])
-        .output()
-        .unwrap();
-    let timeline = json(&revert_run.stdout);
-    let revert_id = timeline["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|e| e["command"] == "revert")
-        .expect("the revert is recorded")["run_id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
+    let revert_id = newest_run_that_changed(&env, "revert");
     env.cmd()
         .args(["revert", &revert_id, "--yes"])
         .args(replica.base_url_args(&["x"]))
