@@ -86,10 +86,23 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
     let mut runs = Vec::new();
     let story = format == Format::Table;
     if story {
+        // The platforms whose settings only a form changes have no page to
+        // reproduce: say so, so 12 of 15 is not a mystery.
+        let by_hand: Vec<&str> = catalogue
+            .platforms
+            .iter()
+            .filter(|p| !platforms.contains(&p.id))
+            .map(|p| p.name.as_str())
+            .collect();
         ctx.console.print(&format!(
-            "privaudit demo: the settings pages of {} platforms, reproduced on http://{} (loopback: no account, no network)\n",
+            "privaudit demo: the settings pages of {} platforms, reproduced on http://{} (loopback: no account, no network){}\n",
             plan.platforms.len(),
-            server.addr
+            server.addr,
+            if by_hand.is_empty() {
+                String::new()
+            } else {
+                format!("; {} have only settings changed by hand (`privaudit rules show PLATFORM` lists the steps)", by_hand.join(", "))
+            }
         ));
     }
     for (mode, title) in phases {
@@ -165,10 +178,19 @@ fn serve(
     platforms: &[String],
 ) -> anyhow::Result<Exit> {
     let mut text = format!("Replica server on http://{} (Ctrl-C stops it)\n", server.addr);
+    let name = |p: &str| {
+        catalogue
+            .platform(p)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| p.to_string())
+    };
+    // Columns as wide as their longest entry, so the URLs line up.
+    let name_width = platforms.iter().map(|p| name(p).chars().count()).max().unwrap_or(0);
+    let url_width = platforms.iter().map(|p| server.base_url(p).len()).max().unwrap_or(0);
     for p in platforms {
-        let name = catalogue.platform(p).map(|r| r.name.as_str()).unwrap_or(p);
         text.push_str(&format!(
-            "  {name:<10} {}   check with: privaudit check {p} --base-url {p}={}\n",
+            "  {:<name_width$}  {:<url_width$}  check with: privaudit check {p} --base-url {p}={}\n",
+            name(p),
             server.base_url(p),
             server.base_url(p)
         ));
