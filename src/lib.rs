@@ -19,6 +19,7 @@ pub mod diag;
 pub mod doctor;
 pub mod evidence;
 pub mod exit;
+pub mod external;
 pub mod failure;
 pub mod fsutil;
 pub mod history;

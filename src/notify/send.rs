@@ -2,8 +2,6 @@
 //! gets the message on stdin. Nothing secret is ever in a notice: it names
 //! platforms, settings and values, never accounts or credentials.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -148,22 +146,16 @@ pub fn send(target: &Target, notice: &Notice) -> anyhow::Result<()> {
 
 /// Runs `sh -c CMD` with the message on stdin (e.g. `mail -s privaudit me`).
 pub fn run_command(cmd: &str, notice: &Notice) -> anyhow::Result<()> {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .env("PRIVAUDIT_TITLE", &notice.title)
-        .stdin(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot run the notify command `{cmd}`"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A command that does not read its input is its own business.
-        let _ = stdin.write_all(notice.text().as_bytes());
-    }
-    let status = child
-        .wait()
-        .with_context(|| format!("the notify command `{cmd}` did not finish"))?;
-    if !status.success() {
-        anyhow::bail!("the notify command `{cmd}` failed ({status})");
+    let text = notice.text();
+    let done = crate::external::run(
+        cmd,
+        Some(text.as_bytes()),
+        &[("PRIVAUDIT_TITLE", notice.title.as_str())],
+        crate::external::timeout(),
+    )
+    .with_context(|| format!("the notify command `{cmd}`"))?;
+    if !done.status.success() {
+        anyhow::bail!("the notify command `{cmd}` failed ({})", done.status);
     }
     Ok(())
 }

@@ -9,7 +9,6 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
 
 use anyhow::Context as _;
 use serde::Deserialize;
@@ -56,13 +55,8 @@ impl Account {
 /// Runs `sh -c cmd` and takes the first line of its output. The output is
 /// a secret: it is never part of an error.
 fn run(cmd: &str) -> anyhow::Result<Secret> {
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .with_context(|| format!("cannot run `{cmd}`"))?;
+    let output = crate::external::run(cmd, None, &[], crate::external::timeout())
+        .with_context(|| format!("`{cmd}` did not give a password"))?;
     if !output.status.success() {
         anyhow::bail!("`{cmd}` exited with {}", output.status);
     }

@@ -58,7 +58,9 @@ pub enum SecretsError {
     NoKeyring(String),
     #[error("the keyring entry for {platform} is not valid: {why}")]
     Corrupt { platform: String, why: String },
-    #[error(transparent)]
+    /// accounts.toml or one of its commands, with every cause, so a
+    /// command's timeout or exit status is not lost.
+    #[error("{0:#}")]
     Accounts(#[from] anyhow::Error),
 }
 

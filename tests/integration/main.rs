@@ -14,6 +14,7 @@ mod docs;
 mod doctor_cli;
 mod evidence_e2e;
 mod examples;
+mod external_commands;
 mod fidelity_e2e;
 mod field;
 mod history_cli;
