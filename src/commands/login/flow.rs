@@ -81,7 +81,7 @@ pub(super) fn login_one(
     } else {
         None
     };
-    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let has_display = has_display();
     let headless = imported.is_some() || args.headless || !has_display;
     if headless && imported.is_none() && (credentials.is_none() || login.form.is_none()) {
         let why = if !has_display && !args.headless {
@@ -140,10 +140,7 @@ pub(super) fn login_one(
         browser.shutdown().await;
         result
     });
-    let outcome = match outcome {
-        Ok(verified) => Ok(verified),
-        Err(e) => Err(e.into()),
-    };
+    let outcome = outcome.map_err(anyhow::Error::from);
     match &outcome {
         Ok(Verified::SignedIn) => sessions::mark_verified(&dir)?,
         Ok(Verified::Unconfirmed(_)) => {}
@@ -190,7 +187,6 @@ pub(super) fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Re
 /// Only the platform's own cookies (its declared domains, or the replica
 /// it is reached at) go into its session.
 fn platform_cookies(all: Vec<Cookie>, pp: &PlatformPlan, from: &str) -> anyhow::Result<Vec<Cookie>> {
-    let file = from;
     let mut hosts = pp.platform.domains.clone();
     if let Some(host) = url::Url::parse(&pp.base_url)
         .ok()
@@ -203,7 +199,7 @@ fn platform_cookies(all: Vec<Cookie>, pp: &PlatformPlan, from: &str) -> anyhow::
     if mine.is_empty() {
         return Err(Failure::usage(format!(
             "{} has no cookies for {} ({} cookies for other sites were ignored)",
-            file,
+            from,
             pp.platform.domains.join(", "),
             total
         ))
@@ -322,4 +318,9 @@ async fn wait_for_person(
         }
     }
     Verified::NotSignedIn(format!("signing in did not finish within {} s", wait.as_secs()))
+}
+
+/// Whether a window can be shown here (X11 or Wayland).
+pub(super) fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }

@@ -23,8 +23,7 @@ pub fn run(ctx: &Context, args: SetupArgs) -> anyhow::Result<Exit> {
         }
     }
     // Nothing is written before it is clear the sign-in can happen.
-    let has_display = std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
-    if args.cookies_from_browser.is_none() && !has_display {
+    if args.cookies_from_browser.is_none() && !super::flow::has_display() {
         return Err(Failure::usage("there is no display here for the sign-in windows")
             .hint("take the sessions your browser already has: `privaudit setup --cookies-from-browser chrome` (or firefox, chromium:DIR); or run setup on a desktop")
             .into());
