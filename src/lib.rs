@@ -35,6 +35,7 @@ pub mod rules;
 pub mod runtime;
 pub mod secrets;
 pub mod sessions;
+pub mod textfile;
 pub mod timestamp;
 pub mod transitions;
 

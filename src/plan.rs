@@ -60,6 +60,14 @@ pub enum PlanError {
         setting: String,
         known: String,
     },
+    /// A wanted value the control cannot take: `apply` would otherwise act
+    /// on a guess (a toggle "moved" to `privat` is a click that turns it on).
+    #[error("{platform}.{setting} is a switch: it can be `on` or `off` (or \"private\"/\"ignore\" in the profile), not `{wanted}`")]
+    InvalidWanted {
+        platform: String,
+        setting: String,
+        wanted: String,
+    },
 }
 
 impl PlatformPlan {
@@ -167,6 +175,7 @@ pub fn build(
     }
 
     let mut platforms = Vec::new();
+    let mut invalid = None;
     for platform in &catalogue.platforms {
         let id = platform.id.as_str();
         if !selection.is_empty() && !whole.contains(&id) && !picked.contains_key(id) {
@@ -178,7 +187,7 @@ pub fn build(
             .iter()
             .filter(|setting| only_settings.is_none_or(|only| only.contains(&setting.id.as_str())))
             .filter_map(|setting| {
-                let (wanted, wanted_names, wanted_value) =
+                let (mut wanted, mut wanted_names, wanted_value) =
                     match profile.wanted(&platform.id, &setting.id, setting.category) {
                         Wanted::Ignore => return None,
                         Wanted::Private => match &setting.kind {
@@ -196,6 +205,21 @@ pub fn build(
                         },
                         Wanted::Value(v) => (v.clone(), vec![v], None),
                     };
+                let written = wanted.clone();
+                if is_toggle(setting) {
+                    wanted = wanted.to_ascii_lowercase();
+                    if wanted == "on" || wanted == "off" {
+                        wanted_names = vec![wanted.clone()];
+                    }
+                }
+                if is_toggle(setting) && wanted != "on" && wanted != "off" {
+                    invalid.get_or_insert(PlanError::InvalidWanted {
+                        platform: platform.id.clone(),
+                        setting: setting.id.clone(),
+                        wanted: written,
+                    });
+                    return None;
+                }
                 Some(PlanItem {
                     setting: setting.clone(),
                     wanted,
@@ -219,8 +243,19 @@ pub fn build(
     }
 
     // Overrides that name no setting are the profile check's to report
-    // (`profile::check`), with line and column.
-    Ok(Plan { platforms })
+    // (`profile::check`), with line and column; so are bad values, which are
+    // refused here too, whatever path the profile took.
+    match invalid {
+        Some(e) => Err(e),
+        None => Ok(Plan { platforms }),
+    }
+}
+
+/// Is `setting` an on/off control? Its private value says so: lint only
+/// lets a toggle role have `on` or `off`.
+fn is_toggle(setting: &SettingRule) -> bool {
+    matches!(&setting.kind, SettingKind::Control { private_value, control, .. }
+        if private_value == "on" || private_value == "off" || control.role.as_deref().is_some_and(crate::rules::roles::is_toggle))
 }
 
 #[cfg(test)]
@@ -310,6 +345,28 @@ source = "https://www.example.com/help"
         profile.settings.insert("demo.nope".into(), Wanted::Private);
         let plan = build(&catalogue(), &profile, &[], &BTreeMap::new()).unwrap();
         assert!(ids(&plan).contains(&"ads=on".to_string()));
+    }
+
+    #[test]
+    fn a_value_a_switch_cannot_take_refuses_the_plan() {
+        for typo in ["privat", "maybe", "Off ", ""] {
+            let mut profile = Profile::preset(Preset::Strict);
+            profile.settings.insert("demo.ai".into(), Wanted::Value(typo.into()));
+            let err = build(&catalogue(), &profile, &[], &BTreeMap::new()).unwrap_err();
+            assert!(
+                matches!(err, PlanError::InvalidWanted { ref wanted, .. } if wanted == typo),
+                "{typo}: {err}"
+            );
+        }
+        let mut profile = Profile::preset(Preset::Strict);
+        profile
+            .categories
+            .insert(crate::rules::Category::AdPersonalisation, Wanted::Value("maybe".into()));
+        assert!(build(&catalogue(), &profile, &[], &BTreeMap::new()).is_err());
+        let mut profile = Profile::preset(Preset::Strict);
+        profile.settings.insert("demo.ai".into(), Wanted::Value("OFF".into()));
+        let plan = build(&catalogue(), &profile, &[], &BTreeMap::new()).unwrap();
+        assert_eq!(plan.platforms[0].items[0].wanted, "off");
     }
 
     #[test]

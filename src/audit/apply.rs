@@ -237,8 +237,12 @@ async fn apply_item(
     let siblings = siblings_on_page(pp, item);
     let siblings_before = page::values_now(tab, &siblings).await;
 
+    let planned = match actions(item) {
+        Ok(planned) => planned,
+        Err(why) => return Ok(not_changed(Status::Drift, FailureClass::RuleStale, why)),
+    };
     let mark = tab.network_mark();
-    for (n, action) in actions(item).iter().enumerate() {
+    for (n, action) in planned.iter().enumerate() {
         if let Err(e) = act(tab, item, action, deadline).await {
             let class = match &e {
                 ActError::Covered { .. } | ActError::Unstable(_) => FailureClass::Blocked,

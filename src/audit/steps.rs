@@ -12,27 +12,45 @@ use crate::plan::PlanItem;
 use crate::rules::model::DialogAnswer;
 use crate::rules::{roles, Action, Aim, Matcher, SettingKind};
 
-/// The rule's steps, or the obvious one for the control's kind.
-pub fn actions(item: &PlanItem) -> Vec<Action> {
+/// The rule's steps, or the obvious one for the control's kind; or why
+/// privaudit will not act. Every action moves the control *to* the wanted
+/// value: nothing here clicks in the hope that the value changes.
+pub fn actions(item: &PlanItem) -> Result<Vec<Action>, String> {
     match &item.setting.kind {
-        SettingKind::Control { apply, .. } if !apply.is_empty() => apply.clone(),
+        // A rule's steps are written to reach its private value, and only
+        // that value.
+        SettingKind::Control {
+            apply, private_value, ..
+        } if !apply.is_empty() => {
+            if item.wanted.eq_ignore_ascii_case(private_value) {
+                Ok(apply.clone())
+            } else {
+                Err(format!(
+                    "not changed: the rule's steps set \"{private_value}\", and the profile wants \"{}\"; change it by hand",
+                    item.wanted
+                ))
+            }
+        }
         SettingKind::Control { control, .. } => {
             let choice = control.role.as_deref().is_some_and(roles::is_choice);
             if choice {
-                vec![Action::Select(item.wanted.clone())]
+                Ok(vec![Action::Select(item.wanted.clone())])
             } else if item.wanted == "on" || item.wanted == "off" {
                 // Only ever towards the wanted value: a click that would
                 // move it elsewhere is not made.
-                vec![if item.wanted == "on" {
+                Ok(vec![if item.wanted == "on" {
                     Action::Check(Aim::Control)
                 } else {
                     Action::Uncheck(Aim::Control)
-                }]
+                }])
             } else {
-                vec![Action::Click(Aim::Control)]
+                Err(format!(
+                    "not changed: privaudit cannot tell which action sets \"{}\" on this control, and the rule gives no steps",
+                    item.wanted
+                ))
             }
         }
-        SettingKind::Manual { .. } => Vec::new(),
+        SettingKind::Manual { .. } => Ok(Vec::new()),
     }
 }
 
@@ -71,7 +89,8 @@ async fn act_once(tab: &Tab, item: &PlanItem, action: &Action, deadline: Instant
         Action::Select(option) => choose(tab, control, option, item.wanted_value.as_deref(), deadline).await,
         Action::Fill(m, value) => {
             let found = appear(tab, m, deadline).await?;
-            tab.fill(found.backend_id, value).await
+            let name = found.ax.as_ref().map(|ax| ax.name.as_str());
+            tab.fill(found.backend_id, value, name).await
         }
         // Presence is enough: a message may be named twice (its box and its text).
         Action::WaitFor(m) | Action::Expect(m) => present(tab, m, deadline).await,

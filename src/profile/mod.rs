@@ -219,9 +219,9 @@ pub enum Loaded {
 }
 
 pub fn load(path: &Path) -> anyhow::Result<Result<Loaded, Box<ProfileError>>> {
-    match std::fs::read_to_string(path) {
+    match crate::textfile::read_text(path) {
         Ok(text) => Ok(Profile::parse(path, &text).map(Loaded::Found)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ok(Loaded::Missing(Profile::preset(Preset::Strict)))),
+        Err(e) if e.is_not_found() => Ok(Ok(Loaded::Missing(Profile::preset(Preset::Strict)))),
         Err(e) => Err(e).with_context(|| format!("cannot read profile {}", path.display())),
     }
 }

@@ -13,9 +13,96 @@ pub fn host_allowed(domains: &[String], host: &str) -> bool {
     })
 }
 
+/// Names reserved for documentation and testing (RFC 2606, RFC 6761): the
+/// replicas and test rules use them, and no real platform can.
+const RESERVED_SUFFIXES: [&str; 4] = ["test", "example", "invalid", "localhost"];
+
+/// Why a `domains` entry may not widen where privaudit navigates and types
+/// credentials, or `None` when it is a host name of one site. Checked
+/// against the public suffix list, so `*.com`, `co.uk` or `*.github.io`
+/// (a whole registry's worth of sites) are refused, as are IP addresses.
+pub fn domain_problem(entry: &str) -> Option<String> {
+    let host = entry.strip_prefix("*.").unwrap_or(entry);
+    if host.is_empty()
+        || host.contains(['/', ':', ' ', '@', '?', '#', '\\'])
+        || host.starts_with('.')
+        || host.ends_with('.')
+        || host.contains("..")
+    {
+        return Some(format!("`{entry}` is not a host name"));
+    }
+    if host.contains('*') {
+        return Some(format!(
+            "`{entry}`: a wildcard may only stand first, as `*.` before a site's own domain"
+        ));
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok() {
+        return Some(format!(
+            "`{entry}` is an IP address; a platform is declared by its host names (replicas are reached with --base-url)"
+        ));
+    }
+    let lower = host.to_ascii_lowercase();
+    let tld = lower.rsplit('.').next().unwrap_or_default();
+    if RESERVED_SUFFIXES.contains(&tld) {
+        return (!lower.contains('.')).then(|| format!("`{entry}` is a whole reserved top-level domain"));
+    }
+    let suffix = psl::suffix(lower.as_bytes());
+    match suffix {
+        Some(s) if s.is_known() && s.as_bytes() == lower.as_bytes() => Some(format!(
+            "`{entry}` is a public suffix: it would cover every site registered under it"
+        )),
+        Some(s) if s.is_known() => None,
+        _ => Some(format!(
+            "`{entry}` does not end in a known public suffix (top-level domain)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hosts_of_one_site_are_domains() {
+        for ok in [
+            "x.com",
+            "www.linkedin.com",
+            "*.substack.com",
+            "www.bbc.co.uk",
+            "zoo.invalid",
+            "settings.field02.example",
+        ] {
+            assert_eq!(domain_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "*.com",
+            "com",
+            "co.uk",
+            "*.co.uk",
+            "github.io",
+            "*.github.io",
+            "*",
+            "*.",
+            "x.*.com",
+            "a*.x.com",
+            "10.0.0.1",
+            "::1",
+            "[::1]",
+            "127.0.0.1",
+            "user@x.com",
+            "x.com/path",
+            "x.com:443",
+            "invalid",
+            "localhost",
+            "x..com",
+            ".x.com",
+            "x.com.",
+            "x.notatld",
+            "",
+        ] {
+            assert!(domain_problem(bad).is_some(), "{bad} should be refused");
+        }
+    }
 
     #[test]
     fn hosts_match_exactly_unless_wildcarded() {

@@ -90,7 +90,8 @@ fn read_path(path: &Path, origin: RuleOrigin) -> anyhow::Result<Vec<RuleText>> {
     files
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read rule file {}", p.display()))?;
+            let text =
+                crate::textfile::read_text(&p).with_context(|| format!("cannot read rule file {}", p.display()))?;
             Ok(RuleText {
                 name: p.display().to_string(),
                 origin,
@@ -106,7 +107,10 @@ pub fn lint_texts(texts: &[RuleText], today: NaiveDate) -> (SourceFiles, Vec<Dia
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::new();
     for t in texts {
-        let id = files.add(t.name.clone(), t.text.clone());
+        // Diagnostics quote the file: the copy they quote has URL
+        // credentials masked, the same length so positions still hold.
+        let id = files.add(t.name.clone(), mask_url_credentials(&t.text));
+        diagnostics.extend(lint::check_credentials_in_urls(id, &t.text));
         match toml::from_str::<RuleFile>(&t.text) {
             Err(e) => diagnostics.push(diag::from_toml_error(id, &t.text, &e)),
             Ok(rule) => {
@@ -115,13 +119,6 @@ pub fn lint_texts(texts: &[RuleText], today: NaiveDate) -> (SourceFiles, Vec<Dia
             }
         }
     }
-    (files, diagnostics, parsed)
-}
-
-/// Parses, lints and layers the rule texts. Any error refuses the whole load:
-/// half a rule set would audit the wrong things silently.
-pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue, LoadError> {
-    let (files, mut diagnostics, parsed) = lint_texts(texts, today);
 
     // Duplicate platform ids within one layer are a mistake; across layers
     // they are how overrides work.
@@ -143,6 +140,24 @@ pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue,
             by_layer.insert(key, *file);
         }
     }
+    (files, diagnostics, parsed)
+}
+
+/// `text` with the user name and password of every URL replaced by `*`.
+fn mask_url_credentials(text: &str) -> String {
+    let mut masked = text.to_string();
+    for d in lint::check_credentials_in_urls(0, text) {
+        let span = d.span.clone();
+        let stars = "*".repeat(text[span.clone()].len().saturating_sub(1));
+        masked.replace_range(span.start..span.end - 1, &stars);
+    }
+    masked
+}
+
+/// Parses, lints and layers the rule texts. Any error refuses the whole load:
+/// half a rule set would audit the wrong things silently.
+pub fn load_catalogue(texts: &[RuleText], today: NaiveDate) -> Result<Catalogue, LoadError> {
+    let (files, mut diagnostics, parsed) = lint_texts(texts, today);
 
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(LoadError { diagnostics, files });

@@ -11,6 +11,7 @@ pub mod load;
 pub mod locator;
 pub mod model;
 pub mod roles;
+pub mod secret_fields;
 
 pub use catalogue::{
     same_value, Action, Aim, Catalogue, LoginForm, LoginProbe, PlatformRules, RuleOrigin, SettingKind, SettingRule,

@@ -26,9 +26,9 @@ pub struct Account {
 
 /// The accounts in `path` (`<config>/accounts.toml`); none when it does not exist.
 pub fn load(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Account>> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::textfile::read_text(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) if e.is_not_found() => return Ok(BTreeMap::new()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))

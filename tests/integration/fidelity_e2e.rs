@@ -211,3 +211,38 @@ fn a_declared_overlay_is_dismissed_the_private_way() {
     assert_eq!(finding(&report, "overlay.ads")["status"], "fixed", "{report:#}");
     assert_eq!(replica.server.state("overlay", "consent").as_deref(), Some("necessary"));
 }
+
+#[test]
+fn a_fill_step_never_types_into_a_secret_field_however_it_was_located() {
+    require_chromium();
+    let replica = server();
+    let (_, report) = run(&replica, "secretfill", true);
+    // Five fields take a secret (type, a label in German, masked text,
+    // autocomplete, a French placeholder): nothing typed, nothing changed.
+    for n in 1..=5 {
+        let f = finding(&report, &format!("secretfill.s{n}"));
+        assert_eq!(f["status"], "failed", "{f:#}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("password or a one-time code"),
+            "{f:#}"
+        );
+        assert_eq!(
+            replica.server.state("secretfill", &format!("typed{n}")).as_deref(),
+            Some("nothing"),
+            "field {n} was typed into"
+        );
+        assert_eq!(
+            replica.server.state("secretfill", &format!("s{n}")).as_deref(),
+            Some("on")
+        );
+    }
+    // The plain field proves the step runs at all.
+    assert_eq!(finding(&report, "secretfill.s6")["status"], "fixed", "{report:#}");
+    assert_eq!(
+        replica.server.state("secretfill", "typed6").as_deref(),
+        Some("typed-by-the-rule")
+    );
+}

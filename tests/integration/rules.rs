@@ -183,3 +183,50 @@ fn a_missing_rules_path_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("/nonexistent/rules"));
 }
+
+/// A password in a rule's URL is refused, and lint's own report (which
+/// quotes the line) never repeats it.
+#[test]
+fn lint_names_credentials_in_a_url_without_repeating_them() {
+    let path = repo().join("tests/fixtures/rules/bad/credentials-in-url.toml");
+    for format in ["human", "json"] {
+        let out = Env::new()
+            .cmd()
+            .args(["rules", "lint", "--format", format])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(2), "{all}");
+        assert!(all.contains("credentials-in-url"), "{all}");
+        assert!(!all.contains("hunter2") && !all.contains("editor:"), "{all}");
+    }
+}
+
+/// `rules lint DIR` reports what loading the directory would refuse.
+#[test]
+fn lint_of_a_directory_reports_duplicate_platform_ids() {
+    let env = Env::new();
+    let dir = env.config.path().join("dup-rules");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/rules/bad/bad-domain-suffix.toml"))
+        .expect("fixture")
+        .replace(", \"*.com\"", "");
+    std::fs::write(dir.join("good.toml"), &good).expect("write");
+    std::fs::write(dir.join("good-copy.toml"), &good).expect("write");
+    let out = env.cmd().args(["rules", "lint"]).arg(&dir).output().expect("runs");
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("duplicate-platform") && err.contains("also defined in"),
+        "{err}"
+    );
+}

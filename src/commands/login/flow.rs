@@ -161,7 +161,7 @@ pub(super) enum Verified {
 
 fn read_cookies(file: &std::path::Path, pp: &PlatformPlan) -> anyhow::Result<Vec<Cookie>> {
     let text =
-        std::fs::read_to_string(file).map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
+        crate::textfile::read_text(file).map_err(|e| Failure::usage(format!("cannot read {}: {e}", file.display())))?;
     let all = cookie_file::parse(&text).map_err(|e| {
         Failure::usage(format!("{}: {e}", file.display()))
             .hint("export the cookies as cookies.txt (Netscape format) or as a JSON array")

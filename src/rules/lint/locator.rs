@@ -170,15 +170,14 @@ pub(super) fn check_step(file: usize, step: &Spanned<Step>, manual: bool, toggle
     }
 }
 
+/// An early warning only: `fill` checks the element itself at run time.
 fn looks_secret(l: &Locator) -> bool {
-    let re = regex::Regex::new(r"(?i)pass(word|code)|\bpin\b|one-time|otp|2fa|security code|totp|secret")
-        .expect("valid regex");
     let names = l.names();
     [l.name_regex.as_deref(), l.css.as_deref()]
         .into_iter()
         .flatten()
         .chain(names)
-        .any(|t| re.is_match(t))
+        .any(crate::rules::secret_fields::looks_secret)
 }
 
 pub(super) fn check_private_value(

@@ -9,7 +9,7 @@ mod locator;
 mod values;
 
 use locator::{check_locator, check_private_value, check_step, LocatorUse};
-pub use values::STALE_AFTER_DAYS;
+pub use values::{check_credentials_in_urls, STALE_AFTER_DAYS};
 use values::{check_https_url, check_id, check_page, check_relative_path, check_verified, host_of};
 
 use super::model::RuleFile;
@@ -63,17 +63,10 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         );
     }
     for d in platform.domains.get_ref() {
-        let value = d.get_ref();
-        if value.is_empty() || value.contains('/') || value.contains(':') || value.contains(' ') {
-            out.push(
-                Diagnostic::error(
-                    LintCode::BadDomain,
-                    file,
-                    d.span(),
-                    format!("`{value}` is not a host name"),
-                )
-                .help("write bare host names such as \"www.x.com\", or \"*.x.com\" for sub-domains"),
-            );
+        if let Some(problem) = super::domains::domain_problem(d.get_ref()) {
+            out.push(Diagnostic::error(LintCode::BadDomain, file, d.span(), problem).help(
+                "write the host names of this platform, such as \"www.x.com\", or \"*.x.com\" for its sub-domains",
+            ));
         }
     }
 

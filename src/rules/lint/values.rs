@@ -119,3 +119,28 @@ pub(super) fn check_verified(file: usize, verified: &Spanned<String>, today: Nai
 pub(super) fn host_of(url: &str) -> Option<String> {
     url::Url::parse(url).ok()?.host_str().map(str::to_string)
 }
+
+/// URLs with a user name or password (`https://user:pw@host`) anywhere in a
+/// rule file, comments included: they would reach `rules show`, reports and
+/// history, and send a secret to whichever host the URL names.
+pub fn check_credentials_in_urls(file: usize, text: &str) -> Vec<Diagnostic> {
+    static USERINFO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b[a-z][a-z0-9+.-]*://[^/?#\s@\x22'<>]*@").expect("a valid regex")
+    });
+    USERINFO
+        .find_iter(text)
+        .map(|m| {
+            let at = m.end() - 1;
+            let authority = m.as_str().find("://").map_or(m.start(), |i| m.start() + i + 3);
+            Diagnostic::error(
+                LintCode::CredentialsInUrl,
+                file,
+                authority..at + 1,
+                "a URL carries a user name or password",
+            )
+            .help(
+                "remove the part before `@`: credentials belong in the keyring (`privaudit auth set`), never in a rule",
+            )
+        })
+        .collect()
+}
