@@ -268,19 +268,22 @@ impl Matrix {
             for cell in &row.cells {
                 for s in &cell.settings {
                     let exposure = serde_json::to_value(s.exposure)?;
-                    w.write_record([
-                        row.platform.as_str(),
-                        &s.id,
-                        &s.label,
-                        cell.category.as_str(),
-                        exposure.as_str().unwrap_or(""),
-                        s.default.as_deref().unwrap_or(""),
-                        if s.default_unverified { "true" } else { "false" },
-                        s.private_value.as_deref().unwrap_or(""),
-                        &s.regions.join("; "),
-                        s.since.as_deref().unwrap_or(""),
-                        &s.source,
-                    ])?;
+                    crate::output::untrusted::csv_row(
+                        &mut w,
+                        [
+                            row.platform.as_str(),
+                            &s.id,
+                            &s.label,
+                            cell.category.as_str(),
+                            exposure.as_str().unwrap_or(""),
+                            s.default.as_deref().unwrap_or(""),
+                            if s.default_unverified { "true" } else { "false" },
+                            s.private_value.as_deref().unwrap_or(""),
+                            &s.regions.join("; "),
+                            s.since.as_deref().unwrap_or(""),
+                            &s.source,
+                        ],
+                    )?;
                 }
             }
         }

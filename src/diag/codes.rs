@@ -47,6 +47,7 @@ lint_codes! {
     BaseUrlOutsideDomains = "base-url-outside-domains": "base_url's host is not a declared domain",
     BadDomain = "bad-domain": "a declared domain is not one site's host name (a public suffix, a wildcard over one, an IP address)",
     CredentialsInUrl = "credentials-in-url": "a URL with a user name or password in it",
+    ControlCharacter = "control-character": "a control or bidirectional-override character, raw or escaped, that a terminal would act on",
     NoDomains = "no-domains": "the platform declares no domains",
     BadUrl = "bad-url": "a URL that is not https://",
     PageNotRelative = "page-not-relative": "a page that is neither a path nor an https URL",

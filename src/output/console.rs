@@ -3,11 +3,14 @@
 //! colour when the stream is not a terminal, `NO_COLOR` is set,
 //! `TERM=dumb`, or `--color never` was given.
 //!
-//! This is the only module allowed to print (see `clippy.toml`).
+//! This is the only module allowed to print (see `clippy.toml`), and
+//! everything it prints passes [`for_terminal`]: page text and rule text
+//! cannot reach the terminal as control sequences.
 
 use std::io::{IsTerminal, Write};
 
 use super::style::Tone;
+use super::untrusted::for_terminal;
 
 /// `--color`: when to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -62,6 +65,7 @@ impl Console {
     /// Writes a command's result. Returns false when stdout is closed (e.g.
     /// `privaudit check | head`), which callers treat as done, not failed.
     pub fn print(&self, text: &str) -> bool {
+        let text = for_terminal(text, self.stdout_color);
         let mut out = anstream::stdout().lock();
         out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
     }
@@ -102,6 +106,7 @@ impl Console {
     }
 
     fn stderr(&self, text: &str) {
+        let text = for_terminal(text, self.stderr_color);
         // Progress bars redraw over stderr: pause them while writing.
         tracing_indicatif::suspend_tracing_indicatif(|| {
             let mut err = anstream::stderr().lock();

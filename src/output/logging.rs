@@ -7,6 +7,8 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
 
+use super::untrusted::for_terminal;
+
 /// The CDP driver and its websocket layers: at debug and trace they log
 /// every CDP message, and the messages that type a password into a sign-in
 /// form carry it. They are capped at `warn` whatever `PRIVAUDIT_LOG` asks
@@ -43,7 +45,10 @@ pub fn filter(verbose: u8, quiet: bool, from_env: Option<&str>) -> EnvFilter {
 pub fn init_logging(verbose: u8, quiet: bool, stderr_color: bool, progress_bars: bool) {
     let env = std::env::var("PRIVAUDIT_LOG").ok();
     let bars: IndicatifLayer<_> = IndicatifLayer::new();
-    let writer = bars.get_stderr_writer();
+    let writer = SafeWriter {
+        inner: bars.get_stderr_writer(),
+        keep_sgr: stderr_color,
+    };
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(writer)
         .with_ansi(stderr_color)
@@ -56,6 +61,43 @@ pub fn init_logging(verbose: u8, quiet: bool, stderr_color: bool, progress_bars:
     } else {
         registry.try_init()
     };
+}
+
+/// Log lines pass [`for_terminal`] like everything else privaudit shows: a
+/// debug line may quote a page.
+#[derive(Clone)]
+struct SafeWriter<W> {
+    inner: W,
+    keep_sgr: bool,
+}
+
+impl<'a, W: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::MakeWriter<'a> for SafeWriter<W> {
+    type Writer = SafeLine<W::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        SafeLine {
+            inner: self.inner.make_writer(),
+            keep_sgr: self.keep_sgr,
+        }
+    }
+}
+
+struct SafeLine<W> {
+    inner: W,
+    keep_sgr: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for SafeLine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The formatter writes each event whole, so a chunk is whole UTF-8.
+        let text = String::from_utf8_lossy(buf);
+        self.inner.write_all(for_terminal(&text, self.keep_sgr).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Markdown helpers shared by every report.
 
 /// Text made safe for one cell of a Markdown table: pipes escaped, line
-/// breaks folded into spaces.
+/// breaks folded into spaces, no HTML tag or Markdown markup left active.
 pub fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+    super::untrusted::markdown(text)
 }
 
 #[cfg(test)]

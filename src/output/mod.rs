@@ -13,6 +13,7 @@ mod progress;
 mod render;
 mod style;
 mod table;
+pub mod untrusted;
 
 pub use console::{ColorWhen, Console};
 pub use logging::init_logging;

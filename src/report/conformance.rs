@@ -99,16 +99,19 @@ impl Render for Results {
             "problem",
         ])?;
         for r in &self.results {
-            w.write_record([
-                r.platform.as_str(),
-                r.setting.as_str(),
-                &read_cell(r),
-                &cell(r, "apply"),
-                &cell(r, "re-read"),
-                &cell(r, "signed-out"),
-                if r.passed { "true" } else { "false" },
-                r.problem.as_deref().unwrap_or(""),
-            ])?;
+            crate::output::untrusted::csv_row(
+                &mut w,
+                [
+                    r.platform.as_str(),
+                    r.setting.as_str(),
+                    &read_cell(r),
+                    &cell(r, "apply"),
+                    &cell(r, "re-read"),
+                    &cell(r, "signed-out"),
+                    if r.passed { "true" } else { "false" },
+                    r.problem.as_deref().unwrap_or(""),
+                ],
+            )?;
         }
         Ok(String::from_utf8(w.into_inner()?)?)
     }

@@ -12,8 +12,9 @@ pub fn render(run: &Run) -> anyhow::Result<String> {
         ])
         .context("could not write CSV")?;
     for f in &run.findings {
-        writer
-            .write_record([
+        crate::output::untrusted::csv_row(
+            &mut writer,
+            [
                 f.platform.as_str(),
                 f.setting.as_str(),
                 f.label.as_str(),
@@ -24,8 +25,9 @@ pub fn render(run: &Run) -> anyhow::Result<String> {
                 f.url.as_deref().unwrap_or(""),
                 f.message.as_deref().unwrap_or(""),
                 f.source.as_str(),
-            ])
-            .context("could not write CSV")?;
+            ],
+        )
+        .context("could not write CSV")?;
     }
     let bytes = writer.into_inner().context("could not write CSV")?;
     String::from_utf8(bytes).context("CSV output is not UTF-8")

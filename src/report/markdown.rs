@@ -4,6 +4,7 @@
 use super::cells::current_text;
 use crate::audit::{Run, Status};
 use crate::output::escape_cell as cell;
+use crate::output::untrusted::markdown_url;
 
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
@@ -13,7 +14,7 @@ pub fn render(run: &Run) -> String {
         crate::timestamp::format(run.started_at),
         run.rules_version,
         run.summary.sentence(),
-        run.profile
+        cell(&run.profile)
     ));
     out.push_str("| Platform | Setting | Category | Current | Wanted | Status |\n|---|---|---|---|---|---|\n");
     for f in &run.findings {
@@ -37,22 +38,30 @@ pub fn render(run: &Run) -> String {
         for f in notes {
             out.push_str(&format!(
                 "- **{} — {}** ({}): {}\n",
-                f.platform_name,
-                f.label,
+                cell(&f.platform_name),
+                cell(&f.label),
                 f.status,
-                f.message.as_deref().unwrap_or("")
+                cell(f.message.as_deref().unwrap_or(""))
             ));
+            for note in &f.notes {
+                out.push_str(&format!("  - Note: {}\n", cell(note)));
+            }
             if let Some(url) = &f.url {
-                out.push_str(&format!("  - Page: <{url}>\n"));
+                out.push_str(&format!("  - Page: <{}>\n", markdown_url(url)));
             }
             for (i, step) in f.steps.iter().enumerate() {
-                out.push_str(&format!("  {}. {}\n", i + 1, step));
+                out.push_str(&format!("  {}. {}\n", i + 1, cell(step)));
             }
         }
     }
     out.push_str("\n## Sources\n\n");
     for f in &run.findings {
-        out.push_str(&format!("- {} — {}: <{}>\n", f.platform_name, f.label, f.source));
+        out.push_str(&format!(
+            "- {} — {}: <{}>\n",
+            cell(&f.platform_name),
+            cell(&f.label),
+            markdown_url(&f.source)
+        ));
     }
     out
 }

@@ -110,18 +110,21 @@ fn change(e: &Entry) -> String {
 }
 
 fn row(w: &mut ::csv::Writer<Vec<u8>>, e: &Entry) -> anyhow::Result<()> {
-    w.write_record([
-        e.at.as_str(),
-        &e.run_id.to_string(),
-        &e.command,
-        &e.platform,
-        &e.setting,
-        &e.label,
-        &e.status,
-        e.current.as_deref().unwrap_or(""),
-        &e.wanted,
-        e.transition.as_deref().unwrap_or(""),
-        e.previous.as_deref().unwrap_or(""),
-    ])?;
+    crate::output::untrusted::csv_row(
+        w,
+        [
+            e.at.as_str(),
+            &e.run_id.to_string(),
+            &e.command,
+            &e.platform,
+            &e.setting,
+            &e.label,
+            &e.status,
+            e.current.as_deref().unwrap_or(""),
+            &e.wanted,
+            e.transition.as_deref().unwrap_or(""),
+            e.previous.as_deref().unwrap_or(""),
+        ],
+    )?;
     Ok(())
 }

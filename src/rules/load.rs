@@ -111,6 +111,7 @@ pub fn lint_texts(texts: &[RuleText], today: NaiveDate) -> (SourceFiles, Vec<Dia
         // credentials masked, the same length so positions still hold.
         let id = files.add(t.name.clone(), mask_url_credentials(&t.text));
         diagnostics.extend(lint::check_credentials_in_urls(id, &t.text));
+        diagnostics.extend(lint::check_control_characters(id, &t.text));
         match toml::from_str::<RuleFile>(&t.text) {
             Err(e) => diagnostics.push(diag::from_toml_error(id, &t.text, &e)),
             Ok(rule) => {

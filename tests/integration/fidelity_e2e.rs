@@ -246,3 +246,63 @@ fn a_fill_step_never_types_into_a_secret_field_however_it_was_located() {
         Some("typed-by-the-rule")
     );
 }
+
+/// Page text is untrusted: an option's name reaches the report, but never as
+/// a terminal control sequence, an HTML tag, a Markdown link or a formula.
+#[test]
+fn hostile_page_text_is_shown_never_obeyed() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "hostiletext", false);
+    assert_eq!(code, Some(1), "{report:#}");
+    // The JSON report carries the value as read (JSON escapes it).
+    let current = finding(&report, "hostiletext.audience")["current"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(current.contains('\x1b') && current.contains("<script>"), "{current:?}");
+    for format in ["table", "markdown", "csv"] {
+        let out = Env::new()
+            .cmd()
+            .arg("--rules")
+            .arg(fixtures().join("rules/hostiletext.toml"))
+            .args([
+                "--timeout",
+                "15",
+                "--color",
+                "always",
+                "check",
+                "hostiletext",
+                "--no-history",
+                "--format",
+                format,
+            ])
+            .args(replica.base_url_args(&["hostiletext"]))
+            .output()
+            .expect("test harness");
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {shown}");
+        assert!(shown.contains("Everyone"), "{format}: the value is shown: {shown}");
+        // Colour is on, yet the only escape sequences are colours.
+        let without_colour = regex::Regex::new("\x1b\\[[0-9;]*m")
+            .expect("regex")
+            .replace_all(&shown, "");
+        assert!(!without_colour.contains('\x1b'), "{format}: {shown:?}");
+        assert!(
+            !shown.contains('\x07') && !shown.contains('\u{202e}'),
+            "{format}: {shown:?}"
+        );
+        match format {
+            "markdown" => {
+                assert!(!shown.contains("<script>") && !shown.contains("<img"), "{shown}");
+                assert!(!shown.contains("[x](javascript"), "{shown}");
+            }
+            "csv" => assert!(shown.contains("\"'=HYPERLINK"), "{shown}"),
+            _ => {}
+        }
+    }
+}

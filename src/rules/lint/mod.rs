@@ -9,7 +9,7 @@ mod locator;
 mod values;
 
 use locator::{check_locator, check_private_value, check_step, LocatorUse};
-pub use values::{check_credentials_in_urls, STALE_AFTER_DAYS};
+pub use values::{check_control_characters, check_credentials_in_urls, STALE_AFTER_DAYS};
 use values::{check_https_url, check_id, check_page, check_relative_path, check_verified, host_of};
 
 use super::model::RuleFile;

@@ -144,3 +144,44 @@ pub fn check_credentials_in_urls(file: usize, text: &str) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// Control characters (raw, or written as TOML escapes) and bidirectional
+/// overrides anywhere in a rule: labels and names are shown in terminals,
+/// reports and evidence, where such a character retitles a window, moves
+/// the cursor, or reorders what is read.
+pub fn check_control_characters(file: usize, text: &str) -> Vec<Diagnostic> {
+    static ESCAPED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\\(u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|U0000[01][0-9a-fA-F]|U0000007[fF]|U0000[89][0-9a-fA-F]|e|x[01][0-9a-fA-F]|x7[fF]|u202[a-eA-E]|u206[6-9])",
+        )
+        .expect("a valid regex")
+    });
+    let raw = text.char_indices().filter(|&(_, c)| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    });
+    let mut out: Vec<Diagnostic> = raw
+        .map(|(at, c)| {
+            Diagnostic::error(
+                LintCode::ControlCharacter,
+                file,
+                at..at + c.len_utf8(),
+                format!(
+                    "character U+{:04X} would act on a terminal instead of showing",
+                    u32::from(c)
+                ),
+            )
+            .help("delete it: labels, names and steps are plain text")
+        })
+        .collect();
+    out.extend(ESCAPED.find_iter(text).map(|m| {
+        Diagnostic::error(
+            LintCode::ControlCharacter,
+            file,
+            m.range(),
+            format!("`{}` writes a control character", m.as_str()),
+        )
+        .help("delete it: labels, names and steps are plain text")
+    }));
+    out
+}
