@@ -261,6 +261,7 @@ fn hostile_page_text_is_shown_never_obeyed() {
         .unwrap_or("")
         .to_string();
     assert!(current.contains('\x1b') && current.contains("<script>"), "{current:?}");
+    let colour = regex::Regex::new("\x1b\\[[0-9;]*m").expect("regex");
     for format in ["table", "markdown", "csv"] {
         let out = Env::new()
             .cmd()
@@ -288,9 +289,7 @@ fn hostile_page_text_is_shown_never_obeyed() {
         assert_eq!(out.status.code(), Some(1), "{format}: {shown}");
         assert!(shown.contains("Everyone"), "{format}: the value is shown: {shown}");
         // Colour is on, yet the only escape sequences are colours.
-        let without_colour = regex::Regex::new("\x1b\\[[0-9;]*m")
-            .expect("regex")
-            .replace_all(&shown, "");
+        let without_colour = colour.replace_all(&shown, "");
         assert!(!without_colour.contains('\x1b'), "{format}: {shown:?}");
         assert!(
             !shown.contains('\x07') && !shown.contains('\u{202e}'),
