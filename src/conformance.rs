@@ -54,6 +54,7 @@ pub struct Setup<'a> {
     pub executable: PathBuf,
     pub jobs: usize,
     pub timeout: std::time::Duration,
+    pub browser_wait: std::time::Duration,
     pub hooks: &'a dyn Hooks,
 }
 
@@ -157,6 +158,7 @@ fn test_platforms(
             mode,
             jobs: setup.jobs,
             timeout: setup.timeout,
+            browser_wait: setup.browser_wait,
             browsers: Browsers::Local {
                 executable: setup.executable.clone(),
                 headed: false,

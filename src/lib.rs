@@ -71,6 +71,9 @@ where
         }
     };
     let ctx = Context::from_args(&cli.global);
+    // Browsers this run starts are recorded there, so a run killed with
+    // SIGKILL leaves nothing the next one does not end.
+    browser::orphans::set_registry(ctx.data_dir.join("browsers"));
     output::init_logging(
         ctx.verbose,
         ctx.quiet,

@@ -59,7 +59,7 @@ pub fn reminder_due(
 /// unread after `remind_every` is reminded (None: never).
 pub fn annotate(run: &mut Run, before: &Before, is_check: bool, remind_every: Option<chrono::Duration>) {
     let now = chrono::Utc::now();
-    for f in &mut run.findings {
+    for f in run.findings.iter_mut().filter(|f| !f.not_read_interrupted()) {
         let key = (f.platform.clone(), f.setting.clone());
         let previous = before.records.get(&key);
         f.transition = classify(f, previous, before.platforms.contains(&f.platform));

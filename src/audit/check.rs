@@ -24,17 +24,32 @@ pub async fn check(
     options: &AuditOptions,
     on_platform_done: &(dyn Fn(&str) + Sync),
 ) -> Vec<Finding> {
+    let read = std::sync::Mutex::new(Vec::new());
+    check_into(browser, plan, options, on_platform_done, &read).await;
+    read.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Like [`check`], putting each platform's findings in `read` as soon as
+/// that platform is done: a run interrupted half way still reports (and
+/// records) what it read.
+pub async fn check_into(
+    browser: &Browser,
+    plan: &Plan,
+    options: &AuditOptions,
+    on_platform_done: &(dyn Fn(&str) + Sync),
+    read: &std::sync::Mutex<Vec<Finding>>,
+) {
     let jobs = options.jobs.max(1);
-    let mut results: Vec<(usize, Vec<Finding>)> = futures::stream::iter(plan.platforms.iter().enumerate())
-        .filter(|(_, pp)| futures::future::ready(pp.items.iter().any(|i| i.setting.page().is_some())))
-        .map(|(index, pp)| async move {
+    futures::stream::iter(plan.platforms.iter())
+        .filter(|pp| futures::future::ready(pp.items.iter().any(|i| i.setting.page().is_some())))
+        .map(|pp| async move {
             let findings = platform::check_platform(browser, pp, options).await;
             on_platform_done(&pp.platform.name);
-            (index, findings)
+            read.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(findings);
         })
         .buffer_unordered(jobs)
-        .collect()
+        .collect::<Vec<()>>()
         .await;
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().flat_map(|(_, f)| f).collect()
 }

@@ -369,6 +369,19 @@ pub fn manual_findings(plan: &Plan) -> Vec<Finding> {
 
 /// Every browser setting of the plan marked `status` with `message`: when the
 /// browser itself could not start.
+/// The message of a setting an interrupt kept from being read.
+pub const NOT_READ_INTERRUPTED: &str = "not read: interrupted";
+
+impl Finding {
+    /// Was this setting left unread because the run was interrupted? It says
+    /// nothing about the platform: no transition, no history record.
+    pub fn not_read_interrupted(&self) -> bool {
+        self.status == Status::Unreadable
+            && self.class.is_none()
+            && self.message.as_deref() == Some(NOT_READ_INTERRUPTED)
+    }
+}
+
 pub fn all_browser_items(plan: &Plan, status: Status, message: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for pp in &plan.platforms {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::apply;
-use super::check::{check, needs_browser};
+use super::check::{check_into, needs_browser};
 use super::finding::{
     all_browser_items, in_plan_order, manual_findings, Finding, Run, Status, Summary, SCHEMA_VERSION,
 };
@@ -69,6 +69,8 @@ pub struct RunOptions {
     pub jobs: usize,
     /// Per page and per control.
     pub timeout: Duration,
+    /// How long a browser may take to start, or a pool to give one.
+    pub browser_wait: Duration,
     pub browsers: Browsers,
     /// A Chromium profile the user signed in with themselves
     /// (`--browser-profile`): every platform is read in it.
@@ -124,19 +126,27 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
             ),
         };
         let runtime = crate::runtime::new()?;
-        for (group, source) in browser_groups(plan, options)? {
-            let Some((read, stopped)) = runtime.block_on(in_browser(&group, &source, &audit, options.mode, hooks))
-            else {
-                return Err(crate::failure::Failure {
-                    exit: crate::exit::Exit::Interrupted,
-                    message: "interrupted; the browser was closed and nothing was changed".into(),
-                    hint: None,
+        let groups = browser_groups(plan, options)?;
+        let mut started = false;
+        for (n, (group, source)) in groups.iter().enumerate() {
+            let (read, stopped) = match runtime.block_on(in_browser(group, source, &audit, options.mode, hooks)) {
+                Group::Done { findings, interrupted } => (findings, interrupted),
+                // No browser at all: one cause, said once, before anything
+                // was read (a browser that did start keeps its findings).
+                Group::NoBrowser(e) if !started => return Err(no_browser(source, e)),
+                Group::NoBrowser(e) => {
+                    let message = format!("the browser for these platforms did not start: {e:#}");
+                    (all_browser_items(group, Status::Error, &message), false)
                 }
-                .into());
             };
+            started = true;
             findings.extend(read);
             if stopped {
                 interrupted = true;
+                // The groups not reached say so, rather than vanish.
+                for (rest, _) in &groups[n + 1..] {
+                    findings.extend(not_read_interrupted(rest));
+                }
                 break;
             }
         }
@@ -166,6 +176,7 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
             let remote = Source::Remote {
                 url: url.clone(),
                 timeout: options.timeout,
+                wait: options.browser_wait,
             };
             return Ok(vec![(plan.clone(), remote)]);
         }
@@ -177,6 +188,7 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
             headed,
             user_data_dir: dir,
             timeout: options.timeout,
+            start_wait: options.browser_wait,
             os_keyring: false,
         })
     };
@@ -203,16 +215,46 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
     Ok(groups)
 }
 
+/// How one browser's share of a run ended.
+enum Group {
+    /// The findings, and whether an interrupt stopped the run (reading or
+    /// changing) part way.
+    Done { findings: Vec<Finding>, interrupted: bool },
+    /// The browser did not start (or the pool gave none).
+    NoBrowser(anyhow::Error),
+}
+
+/// The error for a run that got no browser at all: a local Chromium that
+/// cannot start is the machine's configuration (exit 2); a pool that gives
+/// none may be full, which a later run may not find (exit 3).
+fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
+    match source {
+        Source::Launch(options) => crate::failure::Failure::usage(format!("Chromium could not start: {e:#}"))
+            .hint(format!(
+                "`privaudit doctor` checks the browser; --browser names another Chromium (this one: {})",
+                options.executable.display()
+            ))
+            .into(),
+        Source::Remote { .. } => crate::failure::Failure {
+            exit: crate::exit::Exit::Incomplete,
+            message: format!("no browser from --browser-ws: {e:#}"),
+            hint: Some("try again later, or wait longer with --browser-wait".into()),
+        }
+        .into(),
+    }
+}
+
+/// Findings for settings an interrupt kept from being read.
+fn not_read_interrupted(plan: &Plan) -> Vec<Finding> {
+    let mut out = all_browser_items(plan, Status::Unreadable, super::finding::NOT_READ_INTERRUPTED);
+    for f in &mut out {
+        f.class = None;
+    }
+    out
+}
+
 /// Reads (and for apply, changes) one group's platforms in one browser.
-/// Returns the findings and whether an interrupt stopped the changes; None
-/// when an interrupt came while reading (nothing was changed).
-async fn in_browser(
-    plan: &Plan,
-    source: &Source,
-    options: &AuditOptions,
-    mode: Mode,
-    hooks: &dyn Hooks,
-) -> Option<(Vec<Finding>, bool)> {
+async fn in_browser(plan: &Plan, source: &Source, options: &AuditOptions, mode: Mode, hooks: &dyn Hooks) -> Group {
     // Signal handlers go in before Chromium starts: a Ctrl-C that killed us
     // between launch and audit would leave the browser running.
     let mut interrupts = Interrupts::install();
@@ -221,21 +263,34 @@ async fn in_browser(
     // by the handler and acted on right after, with a proper shutdown.
     let browser = match Browser::open(source).await {
         Ok(b) => b,
-        // Still a report: every setting says why it could not be read.
-        Err(e) => {
-            let message = format!("the browser is not available: {e:#}");
-            return Some((all_browser_items(plan, Status::Error, &message), false));
-        }
+        Err(e) => return Group::NoBrowser(e),
     };
     let done = |name: &str| hooks.platform_done(name, "read");
-    let outcome = tokio::select! {
-        findings = check(&browser, plan, options, &done) => Some(findings),
-        _ = interrupts.recv() => None,
+    let read = std::sync::Mutex::new(Vec::new());
+    let completed = tokio::select! {
+        _ = check_into(&browser, plan, options, &done, &read) => true,
+        _ = interrupts.recv() => false,
     };
-    let Some(mut findings) = outcome else {
+    let mut findings = read.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !completed {
+        // What was read stays in the report and the history; the rest says
+        // it was not read. Nothing was changed.
+        hooks.warn("interrupted: nothing was changed; the report lists what was read");
         browser.shutdown().await;
-        return None;
-    };
+        let unread: Vec<Finding> = not_read_interrupted(plan)
+            .into_iter()
+            .filter(|u| {
+                !findings
+                    .iter()
+                    .any(|f| f.platform == u.platform && f.setting == u.setting)
+            })
+            .collect();
+        findings.extend(unread);
+        return Group::Done {
+            findings,
+            interrupted: true,
+        };
+    }
     let mut interrupted = false;
     if let Mode::Apply { dry_run, yes } = mode {
         let drifted: Vec<&Finding> = findings.iter().filter(|f| f.status == Status::Drift).collect();
@@ -277,7 +332,7 @@ async fn in_browser(
         }
     }
     browser.shutdown().await;
-    Some((findings, interrupted))
+    Group::Done { findings, interrupted }
 }
 
 /// The plan items whose findings drifted, grouped by platform.

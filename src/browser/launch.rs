@@ -19,8 +19,6 @@ use process_wrap::tokio::{KillOnDrop, ProcessGroup, TokioChildWrapper, TokioComm
 use tokio::io::AsyncBufReadExt;
 use tokio::task::JoinHandle;
 
-/// How long Chromium may take to start and print its DevTools address.
-const LAUNCH_TIMEOUT: Duration = Duration::from_secs(30);
 /// The window privaudit lays pages out in (and screenshots).
 const WINDOW: (u32, u32) = (1280, 900);
 
@@ -32,6 +30,9 @@ pub struct LaunchOptions {
     /// private temporary one otherwise.
     pub user_data_dir: Option<PathBuf>,
     pub timeout: Duration,
+    /// How long Chromium may take to start and accept the connection
+    /// (`--browser-wait`).
+    pub start_wait: Duration,
     /// Let Chromium use the OS keyring to decrypt the profile's cookies (a
     /// copy of the person's own browser profile); otherwise a private
     /// basic store, so no keyring prompt ever appears.
@@ -46,7 +47,13 @@ pub enum Source {
     /// Use an existing CDP endpoint (`ws://…/devtools/browser/…`, or an
     /// `http://host:port` that answers `/json/version`): a browser pool or a
     /// Chromium started elsewhere with `--remote-debugging-port`.
-    Remote { url: String, timeout: Duration },
+    Remote {
+        url: String,
+        timeout: Duration,
+        /// How long to wait for the endpoint to answer: a pool holds the
+        /// connection while its queue is full (`--browser-wait`).
+        wait: Duration,
+    },
 }
 
 /// The Chromium command line, without the executable. Flags are written
@@ -126,6 +133,9 @@ struct Launched {
     group: Option<i32>,
     /// Deleted when the browser is gone.
     _scratch_profile: Option<tempfile::TempDir>,
+    /// Removed once the browser is gone; left by a killed run, for the
+    /// next one to end its browser (`orphans`).
+    _registration: super::orphans::Registration,
     stderr: JoinHandle<()>,
 }
 
@@ -133,8 +143,15 @@ impl Browser {
     pub async fn open(source: &Source) -> anyhow::Result<Browser> {
         match source {
             Source::Launch(options) => Browser::launch(options).await,
-            Source::Remote { url, timeout } => {
-                let (inner, handler, gone) = connect(url, *timeout).await?;
+            Source::Remote { url, timeout, wait } => {
+                let (inner, handler, gone) = connect(url, *timeout, *wait).await.map_err(|e| match e {
+                    Connect::NoAnswer => anyhow!(
+                        "no answer from the browser at {} within {} s: a browser pool holds connections while its queue is full",
+                        crate::browser::redact_endpoint(url),
+                        wait.as_secs()
+                    ),
+                    Connect::Failed(e) => e,
+                })?;
                 Ok(Browser {
                     inner,
                     handler,
@@ -151,7 +168,7 @@ impl Browser {
             Some(_) => None,
             None => Some(
                 tempfile::Builder::new()
-                    .prefix("privaudit-chromium-")
+                    .prefix(super::orphans::SCRATCH_PREFIX)
                     .tempdir()
                     .context("cannot create a temporary browser profile directory")?,
             ),
@@ -163,6 +180,13 @@ impl Browser {
             .ok_or_else(|| anyhow!("no browser profile directory"))?;
         super::profile_lock::ensure_free(&profile_dir)?;
         super::process::adopt_orphans();
+        let cleaned = super::orphans::end_orphans();
+        if cleaned.browsers > 0 {
+            tracing::warn!(
+                "ended {} browser(s) left running by a privaudit run that was killed",
+                cleaned.browsers
+            );
+        }
         let args = chromium_args(&profile_dir, options.headed, running_as_root(), options.os_keyring);
         let mut command = TokioCommandWrap::with_new(&options.executable, |c| {
             c.args(&args)
@@ -175,22 +199,30 @@ impl Browser {
             .spawn()
             .with_context(|| format!("could not start {}", options.executable.display()))?;
         let group = child.id().and_then(|id| i32::try_from(id).ok());
+        let registration = super::orphans::register(group, &profile_dir, scratch.is_some());
         let stderr = child
             .stderr()
             .take()
             .ok_or_else(|| anyhow!("Chromium's error output is not connected"))?;
-        let (address, stderr) = match devtools_address(stderr).await {
+        let (address, stderr) = match devtools_address(stderr, options.start_wait).await {
             Ok(found) => found,
             Err(e) => {
                 super::process::end_group(&mut child, group).await;
                 return Err(e.context(format!("{} did not start", options.executable.display())));
             }
         };
-        let (inner, handler, gone) = match connect(&address, options.timeout).await {
+        let (inner, handler, gone) = match connect(&address, options.timeout, options.start_wait).await {
             Ok(connected) => connected,
             Err(e) => {
                 super::process::end_group(&mut child, group).await;
-                return Err(e);
+                return Err(match e {
+                    Connect::NoAnswer => anyhow!(
+                        "{} started but did not accept a connection within {} s",
+                        options.executable.display(),
+                        options.start_wait.as_secs()
+                    ),
+                    Connect::Failed(e) => e,
+                });
             }
         };
         Ok(Browser {
@@ -200,6 +232,7 @@ impl Browser {
                 child,
                 group,
                 _scratch_profile: scratch,
+                _registration: registration,
                 stderr,
             }),
             timeout: options.timeout,
@@ -244,10 +277,13 @@ impl Browser {
 
 /// Reads Chromium's stderr until it prints its DevTools address; then keeps
 /// draining it (a full pipe would block Chromium) into the debug log.
-async fn devtools_address(stderr: tokio::process::ChildStderr) -> anyhow::Result<(String, JoinHandle<()>)> {
+async fn devtools_address(
+    stderr: tokio::process::ChildStderr,
+    wait: Duration,
+) -> anyhow::Result<(String, JoinHandle<()>)> {
     let mut lines = tokio::io::BufReader::new(stderr).lines();
     let mut last = Vec::new();
-    let found = tokio::time::timeout(LAUNCH_TIMEOUT, async {
+    let found = tokio::time::timeout(wait, async {
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some(address) = line.trim().strip_prefix("DevTools listening on ") {
                 return Some(address.to_string());
@@ -282,7 +318,12 @@ async fn devtools_address(stderr: tokio::process::ChildStderr) -> anyhow::Result
             }
             return Err(anyhow!("it exited before accepting a connection{said}"));
         }
-        Err(_) => return Err(anyhow!("no DevTools address within {} s", LAUNCH_TIMEOUT.as_secs())),
+        Err(_) => {
+            return Err(anyhow!(
+                "no DevTools address within {} s (--browser-wait)",
+                wait.as_secs()
+            ))
+        }
     };
     let drain = tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -292,14 +333,25 @@ async fn devtools_address(stderr: tokio::process::ChildStderr) -> anyhow::Result
     Ok((address, drain))
 }
 
+/// Why a connection to a CDP endpoint was not made.
+enum Connect {
+    /// Nothing answered within the wait.
+    NoAnswer,
+    Failed(anyhow::Error),
+}
+
 async fn connect(
     url: &str,
     timeout: Duration,
-) -> anyhow::Result<(
-    chromiumoxide::Browser,
-    JoinHandle<()>,
-    tokio::sync::watch::Receiver<bool>,
-)> {
+    wait: Duration,
+) -> Result<
+    (
+        chromiumoxide::Browser,
+        JoinHandle<()>,
+        tokio::sync::watch::Receiver<bool>,
+    ),
+    Connect,
+> {
     let config = chromiumoxide::handler::HandlerConfig {
         // A certificate error on a platform's page is an attack or a broken
         // site, never something to click through.
@@ -313,10 +365,18 @@ async fn connect(
         ..Default::default()
     };
     let connecting = chromiumoxide::Browser::connect_with_config(url, config);
-    let (inner, events) = tokio::time::timeout(Duration::from_secs(30), connecting)
+    let (inner, events) = tokio::time::timeout(wait, connecting)
         .await
-        .map_err(|_| anyhow!("no answer from the browser at {url} within 30 s"))?
-        .with_context(|| format!("could not connect to the browser at {url}"))?;
+        .map_err(|_| Connect::NoAnswer)?
+        .map_err(|e| {
+            // The library repeats its cause at every level; the root says it.
+            let cause = anyhow::Error::from(e).root_cause().to_string();
+            let shown = super::redact_endpoint(url);
+            Connect::Failed(anyhow!(
+                "could not connect to the browser at {shown}: {}",
+                cause.replace(url, &shown)
+            ))
+        })?;
     let (handler, gone) = drive(events);
     Ok((inner, handler, gone))
 }

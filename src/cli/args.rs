@@ -63,6 +63,16 @@ pub struct GlobalArgs {
         default_value_t = 30
     )]
     pub timeout: u64,
+    /// Seconds to wait for Chromium to start, or for a browser pool
+    /// (--browser-ws) to hand out a browser
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_BROWSER_WAIT",
+        value_name = "S",
+        default_value_t = 30
+    )]
+    pub browser_wait: u64,
     /// More log output on stderr (-v, -vv)
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -21,6 +21,8 @@ pub struct Context {
     /// Whether --jobs (or PRIVAUDIT_JOBS) was given, not defaulted.
     pub jobs_given: bool,
     pub timeout: Duration,
+    /// How long a browser may take to start, or a pool to give one.
+    pub browser_wait: Duration,
     pub verbose: u8,
     pub quiet: bool,
     /// Where messages and results go, and whether they carry colour.
@@ -41,6 +43,7 @@ impl Context {
             jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
             jobs_given: args.jobs.is_some(),
             timeout: Duration::from_secs(args.timeout.max(1)),
+            browser_wait: Duration::from_secs(args.browser_wait.max(1)),
             verbose: args.verbose,
             quiet: args.quiet,
             console: Console::new(color, args.quiet),

@@ -223,8 +223,19 @@ fn run_and_report(ctx: &Context, args: &CheckArgs, mode: Mode, job: &Job, notify
         None
     };
     let hooks = ConsoleHooks::new(ctx, plan.platforms.len());
-    let mut run = audit::run(plan, &options, &hooks)?;
+    let run = audit::run(plan, &options, &hooks);
     drop(hooks);
+    let mut run = match run {
+        Ok(run) => run,
+        Err(e) => {
+            if let Some(recorder) = recorder {
+                if let Err(why) = recorder.abandon() {
+                    tracing::warn!("{why:#}");
+                }
+            }
+            return Err(e);
+        }
+    };
     run.command = job.command;
 
     let mut first_run = false;
@@ -341,6 +352,7 @@ fn run_options(
         mode,
         jobs: ctx.jobs,
         timeout: ctx.timeout,
+        browser_wait: ctx.browser_wait,
         browsers,
         browser_profile: args.browser_profile.clone(),
         sessions,

@@ -111,6 +111,7 @@ pub fn run(ctx: &Context, args: DemoArgs) -> anyhow::Result<Exit> {
             mode,
             jobs,
             timeout: ctx.timeout,
+            browser_wait: ctx.browser_wait,
             browsers: Browsers::Local {
                 executable: executable.clone(),
                 headed: ctx.headed,

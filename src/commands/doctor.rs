@@ -29,6 +29,7 @@ pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
         browser: ctx.browser.as_deref(),
         browser_ws: ctx.browser_ws.as_deref(),
         timeout: ctx.timeout,
+        browser_wait: ctx.browser_wait,
         catalogue: &catalogue,
         profile_problems,
         environment: vec![(

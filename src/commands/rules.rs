@@ -40,6 +40,7 @@ fn test(
         executable,
         jobs: ctx.jobs,
         timeout: ctx.timeout,
+        browser_wait: ctx.browser_wait,
         hooks: &hooks,
     };
     let results = crate::conformance::run(&catalogue, platforms, replicas, &setup).map_err(|e| {

@@ -31,6 +31,7 @@ pub struct Inputs<'a> {
     pub browser: Option<&'a Path>,
     pub browser_ws: Option<&'a str>,
     pub timeout: Duration,
+    pub browser_wait: Duration,
     pub catalogue: &'a Catalogue,
     /// Profile problems found by `profile::check` (errors, warnings).
     pub profile_problems: Option<(usize, usize)>,
@@ -58,7 +59,21 @@ impl Report {
 }
 
 pub fn run(inputs: &Inputs) -> Report {
+    // Before the browser check starts one: what a killed run left is ended
+    // and said here, not folded into the launch.
+    let leftovers = crate::browser::orphans::end_orphans();
     let mut checks = browser_checks(inputs);
+    if leftovers != crate::browser::orphans::Cleaned::default() {
+        checks.push(check(
+            "leftovers",
+            Health::Warn,
+            format!(
+                "ended {} browser(s) and removed {} scratch profile(s) left by a privaudit run that was killed",
+                leftovers.browsers, leftovers.profiles
+            ),
+            None,
+        ));
+    }
     checks.push(keyring());
     checks.push(private_dir("config-dir", inputs.config_dir, false));
     checks.push(profile(inputs));
@@ -104,6 +119,7 @@ fn browser_checks(inputs: &Inputs) -> Vec<Check> {
                 Source::Remote {
                     url: url.to_string(),
                     timeout: inputs.timeout,
+                    wait: inputs.browser_wait,
                 },
             )
         }
@@ -115,6 +131,7 @@ fn browser_checks(inputs: &Inputs) -> Vec<Check> {
                     headed: false,
                     user_data_dir: None,
                     timeout: inputs.timeout,
+                    start_wait: inputs.browser_wait,
                     os_keyring: false,
                 }),
             ),

@@ -66,6 +66,12 @@ impl Recorder {
         Ok(before)
     }
 
+    /// Forgets a run that read nothing (no browser, a configuration error):
+    /// otherwise it would stay in the history as a run that was killed.
+    pub fn abandon(self) -> anyhow::Result<()> {
+        self.store.delete_run(self.run_id)
+    }
+
     /// Stores the run's findings, then drops runs older than `keep` (None:
     /// keep everything). A prune that fails is only a warning: the run
     /// itself is recorded.

@@ -120,6 +120,14 @@ impl Store {
     }
 
     /// Stores a finished run's findings, all or nothing.
+    /// Deletes a run that was started but read nothing.
+    pub fn delete_run(&self, id: i64) -> anyhow::Result<()> {
+        self.conn
+            .execute("DELETE FROM runs WHERE id = ?1 AND finished_at IS NULL", params![id])
+            .context("cannot remove the unfinished run from the history")?;
+        Ok(())
+    }
+
     pub fn finish_run(&mut self, id: i64, run: &Run, exit_code: u8) -> anyhow::Result<()> {
         let tx = self.conn.transaction()?;
         {
@@ -127,7 +135,7 @@ impl Store {
                 "INSERT INTO findings (run_id, platform, setting, label, category, status, current, wanted, transition, message, previous)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?;
-            for f in &run.findings {
+            for f in run.findings.iter().filter(|f| !f.not_read_interrupted()) {
                 insert.execute(params![
                     id,
                     f.platform,

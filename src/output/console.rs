@@ -5,7 +5,9 @@
 //!
 //! This is the only module allowed to print (see `clippy.toml`), and
 //! everything it prints passes [`for_terminal`]: page text and rule text
-//! cannot reach the terminal as control sequences.
+//! cannot reach the terminal as control sequences. Colour sequences are
+//! kept there and left to `anstream`, which strips every one of them when
+//! colour is off.
 
 use std::io::{IsTerminal, Write};
 
@@ -65,7 +67,7 @@ impl Console {
     /// Writes a command's result. Returns false when stdout is closed (e.g.
     /// `privaudit check | head`), which callers treat as done, not failed.
     pub fn print(&self, text: &str) -> bool {
-        let text = for_terminal(text, self.stdout_color);
+        let text = for_terminal(text, true);
         let mut out = anstream::stdout().lock();
         out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_ok()
     }
@@ -106,7 +108,7 @@ impl Console {
     }
 
     fn stderr(&self, text: &str) {
-        let text = for_terminal(text, self.stderr_color);
+        let text = for_terminal(text, true);
         // Progress bars redraw over stderr: pause them while writing.
         tracing_indicatif::suspend_tracing_indicatif(|| {
             let mut err = anstream::stderr().lock();

@@ -107,7 +107,13 @@ fn firefox_default_profile(root: &Path) -> Option<PathBuf> {
 }
 
 /// Every cookie in `store`; the caller keeps those of the platform.
-pub async fn read(store: &BrowserStore, executable: &Path, timeout: Duration) -> anyhow::Result<Vec<Cookie>> {
+/// `timeout` bounds each CDP call, `start_wait` Chromium's start.
+pub async fn read(
+    store: &BrowserStore,
+    executable: &Path,
+    timeout: Duration,
+    start_wait: Duration,
+) -> anyhow::Result<Vec<Cookie>> {
     let dir = match &store.dir {
         Some(d) => d.clone(),
         None => default_dir(store.kind)
@@ -118,7 +124,7 @@ pub async fn read(store: &BrowserStore, executable: &Path, timeout: Duration) ->
     }
     match store.kind {
         Kind::Firefox => firefox(&dir),
-        _ => chromium_family(&dir, executable, timeout).await,
+        _ => chromium_family(&dir, executable, timeout, start_wait).await,
     }
 }
 
@@ -130,7 +136,12 @@ fn chromium_profile(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.join("Network/Cookies").is_file() || p.join("Cookies").is_file())
 }
 
-async fn chromium_family(dir: &Path, executable: &Path, timeout: Duration) -> anyhow::Result<Vec<Cookie>> {
+async fn chromium_family(
+    dir: &Path,
+    executable: &Path,
+    timeout: Duration,
+    start_wait: Duration,
+) -> anyhow::Result<Vec<Cookie>> {
     let profile = chromium_profile(dir)
         .ok_or_else(|| anyhow::anyhow!("{} has no cookie database (Cookies or Network/Cookies)", dir.display()))?;
     let scratch = tempfile::Builder::new()
@@ -169,6 +180,7 @@ async fn chromium_family(dir: &Path, executable: &Path, timeout: Duration) -> an
         headed: false,
         user_data_dir: Some(scratch.path().to_path_buf()),
         timeout,
+        start_wait,
         os_keyring: true,
     }))
     .await?;

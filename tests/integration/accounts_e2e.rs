@@ -567,6 +567,7 @@ fn login_takes_the_session_from_a_chromium_profile_and_nothing_else() {
             headed: false,
             user_data_dir: Some(own.path().to_path_buf()),
             timeout: std::time::Duration::from_secs(30),
+            start_wait: std::time::Duration::from_secs(30),
             os_keyring: false,
         }))
         .await

@@ -591,3 +591,114 @@ fn single_settings_and_categories_narrow_the_audit() {
         .code(2)
         .stderr(predicate::str::contains("ai-training, ad-personalisation"));
 }
+
+/// Ctrl-C during `check` still gives the report and the history record of
+/// what was read, marked interrupted (not left as a killed run); what was
+/// not read says so.
+#[test]
+fn an_interrupted_check_reports_and_records_what_it_read() {
+    require_chromium();
+    let replica = stalled_x_replica();
+    let env = Env::new();
+    let mut args: Vec<String> = ["check", "x", "linkedin", "--timeout", "60", "--format", "json"]
+        .map(String::from)
+        .to_vec();
+    args.extend(replica.base_url_args(&["x", "linkedin"]));
+    let child = env.spawn(&args);
+    // x's Grok setting waits the whole minute; the rest is read in seconds.
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    signal(child.id(), "-INT");
+    let out = child.wait_with_output().expect("privaudit ends");
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["interrupted"], true, "{report:#}");
+    let grok = finding(&report, "x.grok-training");
+    assert_eq!(grok["status"], "unreadable", "{grok:#}");
+    assert_eq!(grok["message"], "not read: interrupted", "{grok:#}");
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().all(|f| f["status"] != "error"),
+        "an interrupt is not an error: {report:#}"
+    );
+
+    let db = rusqlite::Connection::open(env.data.path().join("history.sqlite")).expect("history");
+    let (interrupted, finished, exit): (bool, Option<String>, Option<i64>) = db
+        .query_row("SELECT interrupted, finished_at, exit_code FROM runs", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .expect("one run recorded");
+    assert!(interrupted && finished.is_some(), "recorded as killed, not interrupted");
+    assert_eq!(exit, Some(130));
+    let unread: i64 = db
+        .query_row(
+            "SELECT count(*) FROM findings WHERE message = 'not read: interrupted'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(unread, 0, "what was not read is not history");
+}
+
+/// `kill -9` gives privaudit no chance to end Chromium; the next run does:
+/// it ends the killed run's browser (and only that one) and removes its
+/// scratch profile.
+#[test]
+fn the_next_run_ends_what_a_killed_run_left() {
+    require_chromium();
+    let replica = stalled_x_replica();
+    let env = Env::new();
+    let mut args: Vec<String> = ["check", "x", "--timeout", "60", "--no-history"]
+        .map(String::from)
+        .to_vec();
+    args.extend(replica.base_url_args(&["x"]));
+    let mut child = env.spawn(&args);
+    let records = env.data.path().join("browsers");
+    let started = std::time::Instant::now();
+    let record = loop {
+        let found = std::fs::read_dir(&records)
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path());
+        if let Some(path) = found {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                if let Ok(record) = serde_json::from_str::<serde_json::Value>(&text) {
+                    break record;
+                }
+            }
+        }
+        assert!(started.elapsed().as_secs() < 30, "the launch was never recorded");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let profile_dir = record["profile_dir"].as_str().expect("profile_dir").to_string();
+    let marker = format!("--user-data-dir={profile_dir}");
+    while processes_mentioning(&marker).is_empty() {
+        assert!(started.elapsed().as_secs() < 30, "Chromium never started");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    signal(child.id(), "-KILL");
+    let _ = child.wait();
+    assert!(
+        !processes_mentioning(&marker).is_empty(),
+        "Chromium ended with privaudit: nothing to prove"
+    );
+
+    // The next run (here `doctor`, which starts a browser too) ends it.
+    let out = env.cmd().args(["doctor"]).output().expect("doctor runs");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("ended 1 browser(s)"), "{said}");
+    let grace = std::time::Instant::now();
+    while !processes_mentioning(&marker).is_empty() && grace.elapsed().as_secs() < 3 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(processes_mentioning(&marker), Vec::<u32>::new(), "orphans left");
+    assert!(
+        !std::path::Path::new(&profile_dir).exists(),
+        "scratch profile left: {profile_dir}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&records).map(|d| d.count()).unwrap_or(0),
+        0,
+        "records left"
+    );
+}

@@ -110,6 +110,7 @@ pub(super) fn login_one(
         headed: !headless,
         user_data_dir: Some(dir.clone()),
         timeout: ctx.timeout,
+        start_wait: ctx.browser_wait,
         os_keyring: false,
     });
     let options = AuditOptions {
@@ -176,7 +177,7 @@ pub(super) fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Re
         .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
     let runtime = crate::runtime::new()?;
     runtime
-        .block_on(from_browser::read(store, &executable, ctx.timeout))
+        .block_on(from_browser::read(store, &executable, ctx.timeout, ctx.browser_wait))
         .map_err(|e| {
             Failure::usage(format!("cannot read the browser's cookies: {e:#}"))
                 .hint("name the profile directory as BROWSER:DIR, or export the cookies to a file and use --cookies")
