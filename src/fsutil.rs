@@ -6,7 +6,17 @@ use std::path::Path;
 use anyhow::Context;
 
 pub fn create_private_dir(path: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(path).with_context(|| format!("cannot create directory {}", path.display()))?;
+    if let Err(e) = std::fs::create_dir_all(path) {
+        // "File exists" or "Not a directory" hide which file is in the way.
+        if let Some(file) = path.ancestors().find(|a| a.exists() && !a.is_dir()) {
+            anyhow::bail!(
+                "cannot create directory {}: {} is a file, not a directory; move it away, or choose another place",
+                path.display(),
+                file.display()
+            );
+        }
+        return Err(e).with_context(|| format!("cannot create directory {}", path.display()));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -28,6 +28,7 @@ pub mod notify;
 pub mod output;
 pub mod plan;
 pub mod policy;
+pub mod procfs;
 pub mod profile;
 pub mod replica;
 pub mod report;

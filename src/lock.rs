@@ -46,17 +46,21 @@ pub fn acquire(data_dir: &Path, wait: Duration) -> anyhow::Result<RunLock> {
                 if Instant::now() >= deadline {
                     let mut holder = String::new();
                     let _ = file.read_to_string(&mut holder);
-                    let holder = holder.trim();
-                    let who = if holder.is_empty() {
-                        "another privaudit run".to_string()
-                    } else {
-                        format!("another privaudit run (pid {holder})")
-                    };
-                    return Err(Failure::incomplete(format!(
-                        "{who} is still in progress; waited {} s",
-                        wait.as_secs()
-                    ))
-                    .hint("schedule runs further apart, or raise --lock-wait")
+                    // The file names the last run that took the lock; a
+                    // process that took it some other way leaves that stale.
+                    return Err(match holder.trim().parse::<u32>() {
+                        Ok(pid) if crate::procfs::is_privaudit(pid) => Failure::incomplete(format!(
+                            "another privaudit run (pid {pid}) is still in progress; waited {} s",
+                            wait.as_secs()
+                        ))
+                        .hint("schedule runs further apart, or raise --lock-wait"),
+                        _ => Failure::incomplete(format!(
+                            "another process holds the lock on {} (not a privaudit run this machine knows of); waited {} s",
+                            path.display(),
+                            wait.as_secs()
+                        ))
+                        .hint(format!("`fuser -v {}` names it; end it, then run again", path.display())),
+                    }
                     .into());
                 }
                 std::thread::sleep(Duration::from_millis(200));

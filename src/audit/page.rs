@@ -81,6 +81,15 @@ pub async fn open(
         Err(e @ NavError::OutsideDomains(_)) => {
             return Err(Stop::new(Status::Error, FailureClass::Blocked, e.to_string(), true))
         }
+        // The site answered; its dialogs are in the way, not its network.
+        Err(e @ NavError::Dialogs { .. }) => {
+            return Err(Stop::new(
+                Status::Unreadable,
+                FailureClass::Blocked,
+                e.to_string(),
+                false,
+            ))
+        }
         Err(NavError::Gone) => return Err(Stop::driver("the connection to the browser was lost")),
         // The site itself is out of reach: one cause for the whole platform.
         Err(e) if e.host_unreachable() => return Err(super::obstacles::site_unreachable(pp, &url, &e)),

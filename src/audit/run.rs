@@ -235,6 +235,11 @@ fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
                 options.executable.display()
             ))
             .into(),
+        Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::NotABrowser>().is_some() => {
+            crate::failure::Failure::usage(format!("--browser-ws is not a browser: {e:#}"))
+                .hint("give ws://HOST:PORT/devtools/browser/ID, or the http://HOST:PORT of a browser or pool (README: Remote browsers)")
+                .into()
+        }
         Source::Remote { .. } => crate::failure::Failure {
             exit: crate::exit::Exit::Incomplete,
             message: format!("no browser from --browser-ws: {e:#}"),

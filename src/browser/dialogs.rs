@@ -101,6 +101,11 @@ impl Dialogs {
         }
     }
 
+    /// How many dialogs were seen since the last [`Dialogs::take`].
+    pub fn count(&self) -> usize {
+        self.0.lock().map(|s| s.seen.len()).unwrap_or_default()
+    }
+
     /// The dialogs seen since the last call.
     pub fn take(&self) -> Vec<Dialog> {
         self.0

@@ -1,6 +1,89 @@
-//! Browser endpoints (`--browser-ws`) as they may be shown: a pool's URL
-//! carries its secret (`?token=…`, or `user:password@`), and what privaudit
-//! shows or stores must not.
+//! Browser endpoints (`--browser-ws`): checked, turned into the WebSocket
+//! URL CDP is spoken on, and shown without their secret (a pool's URL
+//! carries `?token=…` or `user:password@`, which nothing privaudit shows or
+//! stores may repeat).
+
+use std::time::Duration;
+
+/// The endpoint is not a CDP browser (a wrong URL, a web server, a proxy):
+/// a configuration problem, not one a later run would not have.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotABrowser(pub String);
+
+/// Checks a `--browser-ws` value: a `ws://`, `wss://`, `http://` or
+/// `https://` URL with a host. The error never repeats the value.
+pub fn parse(endpoint: &str) -> Result<url::Url, String> {
+    let url =
+        url::Url::parse(endpoint.trim()).map_err(|e| format!("{} is not a URL ({e})", redact_endpoint(endpoint)))?;
+    if !matches!(url.scheme(), "ws" | "wss" | "http" | "https") || url.host_str().is_none() {
+        return Err(format!(
+            "{} is not a ws://, wss://, http:// or https:// URL of a browser",
+            redact_endpoint(endpoint)
+        ));
+    }
+    Ok(url)
+}
+
+/// The WebSocket URL to speak CDP on. A `ws(s)://` endpoint is used as
+/// given (normalised: `ws://h:p?token=t` gains the `/` its request line
+/// needs). An `http(s)://` one is asked for `/json/version`, keeping its
+/// query (a pool's token) on that request and on the WebSocket URL the
+/// answer gives, whose host is replaced by the one asked (a browser behind
+/// a proxy or in a container names an address only it can reach).
+pub async fn websocket_url(endpoint: &url::Url, wait: Duration) -> anyhow::Result<String> {
+    if matches!(endpoint.scheme(), "ws" | "wss") {
+        return Ok(endpoint.to_string());
+    }
+    let mut discovery = endpoint.clone();
+    let path = discovery.path().trim_end_matches('/').to_string();
+    discovery.set_path(&format!("{path}/json/version"));
+    let shown = redact_endpoint(discovery.as_str());
+    let client = reqwest::Client::builder()
+        .timeout(wait)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot make an HTTP client: {e}"))?;
+    let answer = client
+        .get(discovery.clone())
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("no answer from {shown}: {}", root_cause(&e)))?;
+    let status = answer.status();
+    if !status.is_success() {
+        return Err(NotABrowser(format!(
+            "{shown} answered {status}: not a browser's DevTools endpoint (or the token is wrong)"
+        ))
+        .into());
+    }
+    let version: serde_json::Value = answer
+        .json()
+        .await
+        .map_err(|_| NotABrowser(format!("{shown} did not answer with the JSON a browser gives")))?;
+    let Some(ws) = version["webSocketDebuggerUrl"].as_str() else {
+        return Err(NotABrowser(format!(
+            "{shown} gave no webSocketDebuggerUrl: not a browser's DevTools endpoint"
+        ))
+        .into());
+    };
+    let mut ws = url::Url::parse(ws)
+        .map_err(|_| NotABrowser(format!("{shown} gave a webSocketDebuggerUrl that is not a URL")))?;
+    let secure = endpoint.scheme() == "https";
+    let _ = ws.set_scheme(if secure { "wss" } else { "ws" });
+    let _ = ws.set_host(endpoint.host_str());
+    let _ = ws.set_port(endpoint.port_or_known_default());
+    if ws.query().is_none() {
+        ws.set_query(endpoint.query());
+    }
+    Ok(ws.to_string())
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
 
 /// `url` with its user name, password and every query value replaced by
 /// `***` (the keys stay, so a person can see which were given). Text that
@@ -26,6 +109,24 @@ pub fn redact_endpoint(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_browser_urls_are_endpoints_and_errors_keep_the_token() {
+        assert_eq!(
+            parse("ws://127.0.0.1:3000?token=s3cret").map(|u| u.to_string()),
+            Ok("ws://127.0.0.1:3000/?token=s3cret".to_string())
+        );
+        assert!(parse("http://127.0.0.1:9222").is_ok());
+        for bad in [
+            "garbage?token=s3cret",
+            "ftp://h/?token=s3cret",
+            "ws://?token=s3cret",
+            "file:///tmp/x?token=s3cret",
+        ] {
+            let e = parse(bad).expect_err(bad);
+            assert!(!e.contains("s3cret"), "{e}");
+        }
+    }
 
     #[test]
     fn secrets_in_an_endpoint_are_never_shown() {

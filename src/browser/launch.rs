@@ -144,7 +144,9 @@ impl Browser {
         match source {
             Source::Launch(options) => Browser::launch(options).await,
             Source::Remote { url, timeout, wait } => {
-                let (inner, handler, gone) = connect(url, *timeout, *wait).await.map_err(|e| match e {
+                let endpoint = super::endpoint::parse(url).map_err(super::endpoint::NotABrowser)?;
+                let ws = super::endpoint::websocket_url(&endpoint, *wait).await?;
+                let (inner, handler, gone) = connect(&ws, *timeout, *wait).await.map_err(|e| match e {
                     Connect::NoAnswer => anyhow!(
                         "no answer from the browser at {} within {} s: a browser pool holds connections while its queue is full",
                         crate::browser::redact_endpoint(url),
@@ -370,12 +372,19 @@ async fn connect(
         .map_err(|_| Connect::NoAnswer)?
         .map_err(|e| {
             // The library repeats its cause at every level; the root says it.
-            let cause = anyhow::Error::from(e).root_cause().to_string();
+            let e = anyhow::Error::from(e);
+            let network = e.chain().any(|c| c.is::<std::io::Error>());
             let shown = super::redact_endpoint(url);
-            Connect::Failed(anyhow!(
+            let message = format!(
                 "could not connect to the browser at {shown}: {}",
-                cause.replace(url, &shown)
-            ))
+                e.root_cause().to_string().replace(url, &shown)
+            );
+            // Something answered, but not as a browser speaking CDP.
+            Connect::Failed(if network {
+                anyhow!(message)
+            } else {
+                super::endpoint::NotABrowser(message).into()
+            })
         })?;
     let (handler, gone) = drive(events);
     Ok((inner, handler, gone))

@@ -11,7 +11,7 @@ pub mod capture;
 pub mod cdp;
 pub mod cookie;
 pub mod dialogs;
-mod endpoint;
+pub mod endpoint;
 pub mod find;
 pub mod guard;
 pub mod launch;

@@ -100,7 +100,7 @@ pub fn end_orphans() -> Cleaned {
             let _ = std::fs::remove_file(&path);
             continue;
         };
-        if record.owner == std::process::id() || is_privaudit(record.owner) {
+        if record.owner == std::process::id() || crate::procfs::is_privaudit(record.owner) {
             continue;
         }
         let marker = format!("--user-data-dir={}", record.profile_dir.display());
@@ -133,19 +133,6 @@ pub fn end_orphans() -> Cleaned {
     cleaned
 }
 
-/// Is `pid` a running privaudit?
-fn is_privaudit(pid: u32) -> bool {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|c| {
-            String::from_utf8_lossy(&c)
-                .split('\0')
-                .next()
-                .unwrap_or("")
-                .contains("privaudit")
-        })
-        .unwrap_or(false)
-}
-
 /// The processes of group `group` whose command line contains `marker`.
 #[cfg(target_os = "linux")]
 fn group_members(group: i32, marker: &str) -> Vec<u32> {
@@ -164,11 +151,7 @@ fn group_members(group: i32, marker: &str) -> Vec<u32> {
                 .and_then(|rest| rest.split(' ').nth(2).and_then(|g| g.parse::<i32>().ok()))
                 == Some(group)
         })
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|c| String::from_utf8_lossy(&c).replace('\0', " ").contains(marker))
-                .unwrap_or(false)
-        })
+        .filter(|pid| crate::procfs::cmdline(*pid).is_some_and(|c| c.contains(marker)))
         .collect()
 }
 

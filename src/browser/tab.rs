@@ -36,6 +36,15 @@ pub enum NavError {
     Http { url: String, status: u16 },
     #[error("{url} did not load within {secs} s")]
     Timeout { url: String, secs: u64 },
+    /// The page kept the browser busy with native dialogs (each answered)
+    /// until the time ran out: it loaded, but would not settle.
+    #[error("{url} kept opening JavaScript dialogs ({count} answered, the last: \"{last}\") and did not finish loading within {secs} s")]
+    Dialogs {
+        url: String,
+        count: usize,
+        last: String,
+        secs: u64,
+    },
     #[error("{url} could not be loaded ({reason})")]
     Failed { url: String, reason: String },
     #[error("the connection to the browser was lost")]
@@ -124,6 +133,7 @@ impl Tab {
     /// once the new document is parsed.
     pub async fn goto(&self, url: &str) -> Result<String, NavError> {
         let deadline = Instant::now() + self.timeout;
+        let dialogs_before = self.dialogs.count();
         let current = self.current_url().await.unwrap_or_default();
         if same_document(&current, url) {
             // Only the fragment differs: no new document will come.
@@ -163,6 +173,16 @@ impl Tab {
                 return Err(NavError::OutsideDomains(blocked));
             }
             if Instant::now() >= deadline {
+                let opened = self.dialogs.count().saturating_sub(dialogs_before);
+                if opened > 0 {
+                    let seen = self.dialogs.take();
+                    return Err(NavError::Dialogs {
+                        url: url.into(),
+                        count: opened,
+                        last: seen.last().map(|d| d.message.clone()).unwrap_or_default(),
+                        secs: self.timeout.as_secs(),
+                    });
+                }
                 return Err(NavError::Timeout {
                     url: url.into(),
                     secs: self.timeout.as_secs(),

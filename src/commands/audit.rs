@@ -212,9 +212,13 @@ fn run_and_report(ctx: &Context, args: &CheckArgs, mode: Mode, job: &Job, notify
         match Recorder::start(&ctx.history_path(), job.command, &catalogue.version, &options.profile) {
             Ok(r) => Some(r),
             Err(e) => {
+                let hint = match e.downcast_ref::<Failure>() {
+                    Some(f) => f.hint.clone(),
+                    None => Some("check that the data directory (--data-dir) is writable".into()),
+                };
                 ctx.console.error(
                     &format!("this run is not recorded in the history: {e:#}"),
-                    Some("check that the data directory (--data-dir) is writable"),
+                    hint.as_deref(),
                 );
                 None
             }

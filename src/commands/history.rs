@@ -14,6 +14,14 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
     let path = ctx.history_path();
     // No run recorded yet is an empty history, not a mistake: a script gets
     // an empty timeline in its format, a person a note on what fills it.
+    if let Some(dir) = path.parent().filter(|d| d.exists() && !d.is_dir()) {
+        return Err(Failure::usage(format!(
+            "the data directory {} is a file, not a directory: no history can be kept there",
+            dir.display()
+        ))
+        .hint("move the file away, or choose another data directory with --data-dir")
+        .into());
+    }
     let timeline = if path.exists() {
         let filter = Filter {
             platform: args.platform.as_deref(),

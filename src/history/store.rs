@@ -64,6 +64,24 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// The error for a history file SQLite cannot use; a damaged one says how
+/// to start afresh without losing it.
+fn unusable(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    let shown = path.display();
+    if matches!(e.sqlite_error_code(), Some(NotADatabase | DatabaseCorrupt)) {
+        crate::failure::Failure::usage(format!(
+            "the history {shown} is damaged or is not a privaudit history ({e})"
+        ))
+        .hint(format!(
+            "move it aside (`mv {shown} {shown}.broken`): the next run starts a new history; or run with --no-history"
+        ))
+        .into()
+    } else {
+        anyhow::Error::new(e).context(format!("cannot open the history at {shown}"))
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path`, private to the user,
     /// and brings its schema up to date.
@@ -71,21 +89,25 @@ impl Store {
         if let Some(dir) = path.parent() {
             crate::fsutil::create_private_dir(dir)?;
         }
-        let conn = Connection::open(path).with_context(|| format!("cannot open the history at {}", path.display()))?;
+        let conn = Connection::open(path).map_err(|e| unusable(path, e))?;
         crate::fsutil::make_private_file(path)?;
-        // Two cron runs may meet here despite the lock (e.g. `history` while
-        // a check writes): wait for the other writer rather than fail.
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let configured = (|| {
+            // Two cron runs may meet here despite the lock (e.g. `history`
+            // while a check writes): wait for the other writer, not fail.
+            conn.busy_timeout(Duration::from_secs(10))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")
+        })();
+        configured.map_err(|e| unusable(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store
-            .migrate()
-            .with_context(|| format!("cannot update the history schema in {}", path.display()))?;
+        store.migrate().map_err(|e| match e.downcast::<rusqlite::Error>() {
+            Ok(sql) => unusable(path, sql),
+            Err(e) => e.context(format!("cannot update the history schema in {}", path.display())),
+        })?;
         Ok(store)
     }
 

@@ -58,7 +58,11 @@ fn run(cmd: &str) -> anyhow::Result<Secret> {
     let output = crate::external::run(cmd, None, &[], crate::external::timeout())
         .with_context(|| format!("`{cmd}` did not give a password"))?;
     if !output.status.success() {
-        anyhow::bail!("`{cmd}` exited with {}", output.status);
+        // Its own message went to stderr, above this one.
+        match output.status.code() {
+            Some(code) => anyhow::bail!("`{cmd}` exited with status {code} (its own message, if any, is above)"),
+            None => anyhow::bail!("`{cmd}` was ended by a signal ({})", output.status),
+        }
     }
     let text = String::from_utf8(output.stdout).map_err(|_| anyhow::anyhow!("`{cmd}` printed something not UTF-8"))?;
     let first = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();

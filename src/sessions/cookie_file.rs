@@ -38,7 +38,9 @@ fn parse_netscape(text: &str) -> anyhow::Result<Vec<Cookie>> {
         }
         let expires = fields[4]
             .parse::<f64>()
-            .map_err(|_| anyhow::anyhow!("line {}: the expiry is not a number", n + 1))?;
+            .ok()
+            .filter(|e| e.is_finite())
+            .ok_or_else(|| anyhow::anyhow!("line {}: the expiry (field 5) is not a number of seconds", n + 1))?;
         out.push(Cookie {
             domain: fields[0].to_string(),
             path: fields[2].to_string(),
@@ -115,6 +117,15 @@ mod tests {
         let c = parse(text).unwrap();
         assert_eq!(c[0].name, "auth_token");
         assert!(c[0].http_only && c[0].secure);
+    }
+
+    #[test]
+    fn an_expiry_that_is_not_a_finite_number_is_located() {
+        for bad in ["inf", "NaN", "-inf", "soon"] {
+            let text = format!("# Netscape HTTP Cookie File\n.x.com\tTRUE\t/\tTRUE\t{bad}\tauth\tv\n");
+            let e = parse(&text).expect_err(bad).to_string();
+            assert!(e.starts_with("line 2:"), "{bad}: {e}");
+        }
     }
 
     #[test]

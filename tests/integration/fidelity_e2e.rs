@@ -305,3 +305,52 @@ fn hostile_page_text_is_shown_never_obeyed() {
         }
     }
 }
+
+/// A page that greets with `alert()` before it has loaded, and asks "leave
+/// site?" once changed, is read and changed; both dialogs are noted, and
+/// neither is reported as a page that did not load.
+#[test]
+fn native_dialogs_on_load_and_on_leaving_do_not_pass_for_an_unreachable_page() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "greeting", false);
+    let f = finding(&report, "greeting.ads");
+    assert_eq!((code, f["status"].as_str()), (Some(1), Some("drift")), "{report:#}");
+    let (code, report) = run(&replica, "greeting", true);
+    let f = finding(&report, "greeting.ads");
+    assert_eq!((code, f["status"].as_str()), (Some(0), Some("fixed")), "{report:#}");
+    assert_eq!(replica.server.state("greeting", "ads").as_deref(), Some("off"));
+    let text = f.to_string();
+    assert!(!text.contains("did not load"), "{f:#}");
+}
+
+/// A page that never stops opening dialogs is blocked by them, and the
+/// message says so: not "did not load, check that it is reachable".
+#[test]
+fn a_page_that_keeps_opening_dialogs_is_reported_as_such() {
+    require_chromium();
+    let replica = server();
+    let out = Env::new()
+        .cmd()
+        .arg("--rules")
+        .arg(fixtures().join("rules/dialogstorm.toml"))
+        .args([
+            "--timeout",
+            "3",
+            "check",
+            "dialogstorm",
+            "--no-history",
+            "--format",
+            "json",
+        ])
+        .args(replica.base_url_args(&["dialogstorm"]))
+        .output()
+        .expect("test harness");
+    let report = json(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{report:#}");
+    let f = finding(&report, "dialogstorm.ads");
+    assert_eq!(f["class"], "blocked", "{f:#}");
+    let message = f["message"].as_str().unwrap_or("");
+    assert!(message.contains("kept opening JavaScript dialogs"), "{f:#}");
+    assert!(!message.contains("reachable"), "{f:#}");
+}

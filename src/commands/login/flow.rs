@@ -197,6 +197,25 @@ fn platform_cookies(all: Vec<Cookie>, pp: &PlatformPlan, from: &str) -> anyhow::
     }
     let total = all.len();
     let mine: Vec<Cookie> = all.into_iter().filter(|c| c.belongs_to(&hosts)).collect();
+    // Expired cookies sign nobody in: a file of only those is an old export.
+    let now = chrono::Utc::now().timestamp() as f64;
+    let (live, expired): (Vec<Cookie>, Vec<Cookie>) = mine.into_iter().partition(|c| c.expires.is_none_or(|e| e > now));
+    if live.is_empty() && !expired.is_empty() {
+        let newest = expired.iter().filter_map(|c| c.expires).fold(f64::MIN, f64::max);
+        let when = chrono::DateTime::from_timestamp(newest as i64, 0)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        return Err(Failure::usage(format!(
+            "every cookie for {} in {from} has expired (the last on {when})",
+            pp.platform.name
+        ))
+        .hint(format!(
+            "sign in to {} in your browser and export the cookies again",
+            pp.platform.name
+        ))
+        .into());
+    }
+    let mine = live;
     if mine.is_empty() {
         return Err(Failure::usage(format!(
             "{} has no cookies for {} ({} cookies for other sites were ignored)",
