@@ -15,12 +15,14 @@ use std::time::{Duration, Instant};
 /// seconds): long enough for a password manager to answer, short enough
 /// that a nightly run still finishes.
 pub fn timeout() -> Duration {
-    let secs = std::env::var("PRIVAUDIT_COMMAND_TIMEOUT")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| *s > 0)
-        .unwrap_or(60);
-    Duration::from_secs(secs)
+    COMMAND_TIMEOUT.get().copied().unwrap_or(Duration::from_secs(60))
+}
+
+/// `--command-timeout` (`PRIVAUDIT_COMMAND_TIMEOUT`), set once at start.
+static COMMAND_TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+pub fn set_timeout(limit: Duration) {
+    let _ = COMMAND_TIMEOUT.set(limit);
 }
 
 #[derive(Debug, thiserror::Error)]

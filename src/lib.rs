@@ -75,6 +75,7 @@ where
     // Browsers this run starts are recorded there, so a run killed with
     // SIGKILL leaves nothing the next one does not end.
     browser::orphans::set_registry(ctx.data_dir.join("browsers"));
+    external::set_timeout(std::time::Duration::from_secs(cli.global.command_timeout));
     output::init_logging(
         ctx.verbose,
         ctx.quiet,

@@ -323,10 +323,9 @@ impl Tab {
 
     /// Replaces a text field's value as typing would (input and change
     /// events). Refuses fields for secrets, whatever the rule's locator said.
-    /// Fills a rule's text into a field, unless the field takes a secret:
-    /// judged on the element, whatever locator found it (CSS, a regex, a
-    /// name in another language): its type, its `autocomplete`, a masked
-    /// text style, and the words of its name, label, placeholder and id.
+    /// Fills a rule's text into a field, unless the field takes a secret,
+    /// judged on the element whatever locator found it: its type,
+    /// `autocomplete`, masked text, and the words of its name and labels.
     pub async fn fill(&self, backend_id: i64, value: &str, accessible_name: Option<&str>) -> Result<(), ActError> {
         const FILL: &str = "function (a) { const ac = (this.getAttribute('autocomplete') || '').toLowerCase(); const masked = (getComputedStyle(this).webkitTextSecurity || 'none') !== 'none'; const words = new RegExp(a.words, 'i'); const labels = Array.from(this.labels || []).map(l => l.textContent).join(' '); const said = [a.name, labels, this.getAttribute('aria-label'), this.getAttribute('placeholder'), this.getAttribute('name'), this.id].filter(Boolean).join(' '); if (this.type === 'password' || masked || /current-password|new-password|one-time-code|cc-number|cc-csc/.test(ac) || words.test(said)) return 'secret'; this.focus(); this.value = a.value; this.dispatchEvent(new Event('input', { bubbles: true })); this.dispatchEvent(new Event('change', { bubbles: true })); return 'ok'; }";
         let argument = serde_json::json!({

@@ -1,5 +1,7 @@
 //! The browser driver: one Chromium over CDP, a tab per platform. By job:
-//! `find` (which Chromium), `launch` (start, connect, shut down), `cdp` (the
+//! `find` (which Chromium), `launch` (start and shut down), `connect` (the
+//! CDP connection), `endpoint` (`--browser-ws`), `orphans` (what a killed
+//! run left), `cdp` (the
 //! one path every CDP call takes), `tab` (a tab and its navigation), `guard`,
 //! `network` and `dialogs` (what a tab watches), `ax` (the accessibility
 //! tree), `locate` (finding controls), `act` (clicking, choosing, typing),
@@ -9,6 +11,7 @@ pub mod act;
 pub mod ax;
 pub mod capture;
 pub mod cdp;
+mod connect;
 pub mod cookie;
 pub mod dialogs;
 pub mod endpoint;

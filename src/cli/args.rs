@@ -73,6 +73,17 @@ pub struct GlobalArgs {
         default_value_t = 30
     )]
     pub browser_wait: u64,
+    /// Seconds a password_command, totp_command or --notify-cmd may run
+    /// before it is stopped
+    #[arg(
+        long,
+        global = true,
+        env = "PRIVAUDIT_COMMAND_TIMEOUT",
+        value_name = "S",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub command_timeout: u64,
     /// More log output on stderr (-v, -vv)
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

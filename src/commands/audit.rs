@@ -43,7 +43,6 @@ fn confirmable(dry_run: bool, yes: bool) -> anyhow::Result<Mode> {
 /// so it goes through the same locate → act → re-read path and is recorded
 /// as a run of its own.
 pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
-    let mode = confirmable(args.dry_run, args.yes)?;
     // The run as `history` shows it (`#12`) or bare (`12`).
     let (run_id, selection) = match args.targets.split_first() {
         Some((first, rest)) if first.trim_start_matches('#').chars().all(|c| c.is_ascii_digit()) => {
@@ -94,6 +93,9 @@ pub fn revert(ctx: &Context, args: RevertArgs) -> anyhow::Result<Exit> {
                 .hint("`privaudit history --changes` shows what was changed")
         })?,
     };
+    // What to revert is known and valid: only now is the lack of a terminal
+    // to confirm on the problem worth reporting.
+    let mode = confirmable(args.dry_run, args.yes)?;
     if source.command == "revert" {
         // Going forward again is what apply is for; reverting a revert
         // would only second-guess the profile.

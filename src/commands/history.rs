@@ -51,6 +51,8 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
             }
         }
         timeline
+    } else if let Some(id) = args.run {
+        return Err(Failure::usage(format!("there is no run #{id}: no run is recorded yet")).into());
     } else {
         ctx.console.note(&format!(
             "no run is recorded yet at {}; `privaudit check` records every run",

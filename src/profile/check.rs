@@ -48,6 +48,22 @@ pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
         }
     }
 
+    let known: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
+    for (platform, span) in &written.platforms {
+        if catalogue.platform(platform).is_none() {
+            let d = Diagnostic::warning(
+                LintCode::UnknownSetting,
+                file,
+                span.clone(),
+                format!("no rule defines platform `{platform}`"),
+            );
+            diagnostics.push(match closest(platform, &known) {
+                Some(near) => d.help(format!("did you mean `{near}`?")),
+                None => d.help("`privaudit rules list` shows the platforms"),
+            });
+        }
+    }
+
     for (key, (key_span, value_span)) in &written.settings {
         let Some((platform_id, setting_id)) = key.split_once('.') else {
             diagnostics.push(

@@ -76,7 +76,7 @@ impl Wanted {
 struct ProfileFile {
     preset: Option<Preset>,
     #[serde(default)]
-    platforms: Vec<String>,
+    platforms: Vec<toml::Spanned<String>>,
     #[serde(default)]
     categories: BTreeMap<Category, toml::Spanned<String>>,
     #[serde(default)]
@@ -150,6 +150,8 @@ pub struct Written {
     pub categories: BTreeMap<Category, Range<usize>>,
     /// `platform.setting` → (the key's range, the value's range).
     pub settings: BTreeMap<String, (Range<usize>, Range<usize>)>,
+    /// Each entry of `platforms`, with its range.
+    pub platforms: Vec<(String, Range<usize>)>,
 }
 
 /// A profile file that does not parse: the diagnostic and its text.
@@ -180,9 +182,10 @@ impl Profile {
         let preset = file.preset.unwrap_or(Preset::Strict);
         let mut profile = Profile::preset(preset);
         profile.source = ProfileSource::File(name.to_path_buf());
-        profile.platforms = file.platforms;
+        profile.platforms = file.platforms.iter().map(|p| p.get_ref().clone()).collect();
         let mut written = Written {
             text: text.to_string(),
+            platforms: file.platforms.iter().map(|p| (p.get_ref().clone(), p.span())).collect(),
             ..Written::default()
         };
         for (category, wanted) in file.categories {

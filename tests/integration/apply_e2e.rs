@@ -297,3 +297,31 @@ fn on_a_terminal_apply_asks_first() {
     assert_eq!(answer("y"), Some(0));
     assert_eq!(replica.server.state("x", "grok-training").as_deref(), Some("off"));
 }
+
+/// A typo in the profile can never turn a private setting on: with a switch
+/// that is already off (private) and the profile asking for `privat` or
+/// `maybe`, apply refuses before acting and the switch stays off.
+#[test]
+fn a_profile_typo_never_moves_a_private_switch() {
+    require_chromium();
+    let replica = Replica::start();
+    replica.server.set_state("x", "grok-training", "off");
+    for typo in ["privat", "maybe"] {
+        let env = Env::new();
+        env.write_profile(&format!("[settings]\n\"x.grok-training\" = \"{typo}\"\n"));
+        let out = env
+            .cmd()
+            .args(["apply", "x", "--yes", "--format", "json"])
+            .args(replica.base_url_args(&["x"]))
+            .output()
+            .expect("run privaudit");
+        let (code, stderr) = (out.status.code(), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(code, Some(2), "{typo}: {stderr}");
+        assert!(stderr.contains(typo), "{stderr}");
+        assert_eq!(
+            replica.server.state("x", "grok-training").as_deref(),
+            Some("off"),
+            "{typo} moved it"
+        );
+    }
+}

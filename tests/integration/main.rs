@@ -5,6 +5,7 @@ mod support;
 
 mod accounts_e2e;
 mod apply_e2e;
+mod bad_inputs;
 mod check_e2e;
 mod cli;
 mod conformance_e2e;
@@ -17,6 +18,7 @@ mod examples;
 mod external_commands;
 mod fidelity_e2e;
 mod field;
+mod fuzz;
 mod history_cli;
 mod profile;
 mod realapps_e2e;
