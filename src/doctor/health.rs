@@ -25,7 +25,7 @@ impl Health {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Check {
     /// A stable name: browser, browser-start, keyring, config-dir, profile,
-    /// data-dir, history, sessions, rules.
+    /// data-dir, history, sessions, rules, leftovers (what a killed run left).
     pub name: &'static str,
     pub health: Health,
     pub detail: String,

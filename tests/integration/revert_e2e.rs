@@ -116,12 +116,13 @@ fn revert_puts_back_what_apply_changed_and_a_second_revert_changes_nothing() {
 #[test]
 fn revert_asks_like_apply_and_refuses_what_changed_nothing() {
     let env = Env::new();
-    // No terminal and no --yes: refused before anything opens.
+    // No terminal and no --yes: what to revert is checked first (here:
+    // nothing is recorded), then the missing confirmation.
     env.cmd()
         .args(["revert", "--last"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("without confirmation"));
+        .stderr(predicates::str::contains("no run is recorded yet"));
     // A name that is neither a run, a platform nor a setting.
     for target in ["nosuch", "x.bogus", "abc"] {
         env.cmd()
@@ -158,4 +159,10 @@ fn reverting_a_check_is_refused_with_the_runs_that_changed_something() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no run #99"));
+    // A run that exists, no terminal and no --yes: refused before acting.
+    env.cmd()
+        .args(["revert", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("without confirmation"));
 }
