@@ -47,6 +47,24 @@ use crate::cli::{Cli, Command, Context};
 use crate::exit::Exit;
 use crate::failure::Failure;
 
+/// The first argument or `PRIVAUDIT_*` variable holding a character a
+/// terminal would act on, said with that character escaped.
+fn control_characters_in(args: &[OsString]) -> Option<String> {
+    for (n, arg) in args.iter().enumerate().skip(1) {
+        let text = arg.to_string_lossy();
+        if output::untrusted::has_hazard(&text) {
+            return Some(format!(
+                "argument {n} holds a control character: {}",
+                output::untrusted::for_terminal(&text, false)
+            ));
+        }
+    }
+    std::env::vars_os()
+        .filter(|(k, _)| k.to_string_lossy().starts_with("PRIVAUDIT_"))
+        .find(|(_, v)| output::untrusted::has_hazard(&v.to_string_lossy()))
+        .map(|(k, _)| format!("{} holds a control character", k.to_string_lossy()))
+}
+
 pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
@@ -54,6 +72,15 @@ where
 {
     use clap::{CommandFactory, FromArgMatches};
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The argument parser repeats a bad value in its error as is: a value
+    // holding a terminal control sequence is refused before it gets there.
+    if let Some(said) = control_characters_in(&args) {
+        output::Console::plain().error(
+            &said,
+            Some("arguments and PRIVAUDIT_* settings are plain text; remove the control character"),
+        );
+        return ExitCode::from(Exit::Usage.code());
+    }
     let mut command = Cli::command();
     // Loading the rules for it costs a few ms: only when asked.
     if args.iter().any(|a| a == "--version") {

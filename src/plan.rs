@@ -203,6 +203,17 @@ pub fn build(
                             ),
                             SettingKind::Manual { .. } => ("private".to_string(), Vec::new(), None),
                         },
+                        // `on`/`off` for a whole category sets its switches;
+                        // a choice has no such option (profile::check warns).
+                        Wanted::Value(v)
+                            if !is_toggle(setting)
+                                && is_on_off(&v)
+                                && !profile
+                                    .settings
+                                    .contains_key(&format!("{}.{}", platform.id, setting.id)) =>
+                        {
+                            return None
+                        }
                         Wanted::Value(v) => (v.clone(), vec![v], None),
                     };
                 let written = wanted.clone();
@@ -251,9 +262,13 @@ pub fn build(
     }
 }
 
+fn is_on_off(value: &str) -> bool {
+    value.eq_ignore_ascii_case("on") || value.eq_ignore_ascii_case("off")
+}
+
 /// Is `setting` an on/off control? Its private value says so: lint only
 /// lets a toggle role have `on` or `off`.
-fn is_toggle(setting: &SettingRule) -> bool {
+pub fn is_toggle(setting: &SettingRule) -> bool {
     matches!(&setting.kind, SettingKind::Control { private_value, control, .. }
         if private_value == "on" || private_value == "off" || control.role.as_deref().is_some_and(crate::rules::roles::is_toggle))
 }

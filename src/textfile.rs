@@ -29,6 +29,11 @@ impl ReadTextError {
 /// line and column rather than `stream did not contain valid UTF-8`.
 pub fn read_text(path: &Path) -> Result<String, ReadTextError> {
     let bytes = std::fs::read(path)?;
+    // A byte-order mark (some Windows editors write one) is not content.
+    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();

@@ -39,17 +39,26 @@ pub fn parse_moment(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
         return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
     }
     let back = parse_duration(text)?;
-    Ok(now - back)
+    now.checked_sub_signed(back)
+        .ok_or_else(|| format!("`{text}` reaches back before any date privaudit can record"))
 }
+
+/// The longest length of time privaudit takes (a thousand years): longer
+/// ones overflow date arithmetic, and mean "forever" anyway.
+const LONGEST: chrono::TimeDelta = chrono::TimeDelta::days(365_000);
 
 /// A length of time: `90d`, `12h`, `2weeks`.
 pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
-    humantime::parse_duration(text.trim())
+    let parsed = humantime::parse_duration(text.trim())
         .ok()
         .and_then(|d| chrono::Duration::from_std(d).ok())
         .ok_or_else(|| {
             format!("`{text}` is neither a duration (7d, 12h, 2weeks) nor a day (2026-11-24) nor a time (2026-11-24T03:17:00Z)")
-        })
+        })?;
+    if parsed > LONGEST {
+        return Err(format!("`{text}` is longer than a thousand years"));
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]

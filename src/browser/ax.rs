@@ -34,8 +34,10 @@ pub struct AxItem {
 
 fn text(v: &Option<AxValue>) -> Option<String> {
     let value = v.as_ref()?.value.as_ref()?;
+    // Names and values are page text: escaped once here, so no report,
+    // history row or message carries a control sequence from a page.
     Some(match value {
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => crate::output::untrusted::for_terminal(s, false).into_owned(),
         other => other.to_string(),
     })
 }

@@ -14,13 +14,11 @@ pub struct NotABrowser(pub String);
 /// Checks a `--browser-ws` value: a `ws://`, `wss://`, `http://` or
 /// `https://` URL with a host. The error never repeats the value.
 pub fn parse(endpoint: &str) -> Result<url::Url, String> {
-    let url =
-        url::Url::parse(endpoint.trim()).map_err(|e| format!("{} is not a URL ({e})", redact_endpoint(endpoint)))?;
+    // Whatever was given may be a secret in a place no parser expects it:
+    // the errors name none of it.
+    let url = url::Url::parse(endpoint.trim()).map_err(|e| format!("the --browser-ws value is not a URL ({e})"))?;
     if !matches!(url.scheme(), "ws" | "wss" | "http" | "https") || url.host_str().is_none() {
-        return Err(format!(
-            "{} is not a ws://, wss://, http:// or https:// URL of a browser",
-            redact_endpoint(endpoint)
-        ));
+        return Err("the --browser-ws value is not a ws://, wss://, http:// or https:// URL of a browser".into());
     }
     Ok(url)
 }
@@ -39,7 +37,9 @@ pub async fn websocket_url(endpoint: &url::Url, wait: Duration) -> anyhow::Resul
     let path = discovery.path().trim_end_matches('/').to_string();
     discovery.set_path(&format!("{path}/json/version"));
     let shown = redact_endpoint(discovery.as_str());
+    // A redirect is not a browser's answer: it is not followed.
     let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(wait)
         .build()
         .map_err(|e| anyhow::anyhow!("cannot make an HTTP client: {e}"))?;
@@ -92,6 +92,21 @@ pub fn redact_endpoint(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return "<browser endpoint>".to_string();
     };
+    if !matches!(parsed.scheme(), "ws" | "wss" | "http" | "https") {
+        return "<browser endpoint>".to_string();
+    }
+    // A path may carry a token too (`/token/…`, `;token=…`): only the
+    // DevTools paths and single plain words are shown.
+    static SHOWN_PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(/|/devtools/(browser|page)/[A-Za-z0-9-]+|/json/version|/[a-z]+/?)$")
+            .expect("a valid regex")
+    });
+    if !SHOWN_PATH.is_match(parsed.path()) {
+        parsed.set_path("/***");
+    }
+    if parsed.fragment().is_some() {
+        parsed.set_fragment(Some("***"));
+    }
     if !parsed.username().is_empty() {
         let _ = parsed.set_username("***");
     }
@@ -143,5 +158,17 @@ mod tests {
             "ws://127.0.0.1:9222/devtools/browser/abc"
         );
         assert_eq!(redact_endpoint("s3cret"), "<browser endpoint>");
+        assert_eq!(redact_endpoint("u:s3cret@127.0.0.1:1"), "<browser endpoint>");
+        for hidden in [
+            "ws://127.0.0.1:1/token/s3cret",
+            "ws://127.0.0.1:1/;token=s3cret",
+            "ws://127.0.0.1:1/#s3cret",
+        ] {
+            assert!(!redact_endpoint(hidden).contains("s3cret"), "{hidden}");
+        }
+        assert_eq!(
+            redact_endpoint("ws://127.0.0.1:3000/chromium?token=s"),
+            "ws://127.0.0.1:3000/chromium?token=***"
+        );
     }
 }

@@ -201,6 +201,15 @@ impl Tab {
         } else {
             reading.value = Err(format!("a {role} has no on/off state or value to read"));
         }
+        // Page text from here on is shown to people and stored: what a
+        // terminal would act on is escaped once, where it enters.
+        let shown = |s: &str| crate::output::untrusted::for_terminal(s, false).into_owned();
+        reading.value = reading.value.map(|v| shown(&v)).map_err(|e| shown(&e));
+        reading.option_value = reading.option_value.map(|v| shown(&v));
+        for (name, value) in &mut reading.options {
+            *name = shown(name);
+            *value = value.as_deref().map(shown);
+        }
         Ok(reading)
     }
 

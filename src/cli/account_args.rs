@@ -29,7 +29,7 @@ pub struct LoginArgs {
     #[arg(long)]
     pub headless: bool,
     /// Seconds to wait for you to finish signing in
-    #[arg(long, value_name = "S", default_value_t = 300)]
+    #[arg(long, value_name = "S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub wait: u64,
     /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]
@@ -51,7 +51,7 @@ pub struct SetupArgs {
     #[arg(long, value_name = "BROWSER[:DIR]")]
     pub cookies_from_browser: Option<crate::sessions::from_browser::BrowserStore>,
     /// Seconds to wait for you to finish signing in, per platform
-    #[arg(long, value_name = "S", default_value_t = 300)]
+    #[arg(long, value_name = "S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub wait: u64,
     /// Reach PLATFORM at URL instead of its real site (a replica or a mirror)
     #[arg(long = "base-url", value_name = "PLATFORM=URL", value_parser = parse_base_url)]

@@ -60,7 +60,8 @@ pub struct GlobalArgs {
         global = true,
         env = "PRIVAUDIT_TIMEOUT",
         value_name = "S",
-        default_value_t = 30
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
     )]
     pub timeout: u64,
     /// Seconds to wait for Chromium to start, or for a browser pool
@@ -70,7 +71,8 @@ pub struct GlobalArgs {
         global = true,
         env = "PRIVAUDIT_BROWSER_WAIT",
         value_name = "S",
-        default_value_t = 30
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
     )]
     pub browser_wait: u64,
     /// Seconds a password_command, totp_command or --notify-cmd may run
@@ -81,7 +83,7 @@ pub struct GlobalArgs {
         env = "PRIVAUDIT_COMMAND_TIMEOUT",
         value_name = "S",
         default_value_t = 60,
-        value_parser = clap::value_parser!(u64).range(1..)
+        value_parser = clap::value_parser!(u64).range(1..=86_400)
     )]
     pub command_timeout: u64,
     /// More log output on stderr (-v, -vv)
@@ -105,7 +107,8 @@ pub struct GlobalArgs {
         global = true,
         env = "PRIVAUDIT_LOCK_WAIT",
         value_name = "S",
-        default_value_t = 10
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(0..=86_400)
     )]
     pub lock_wait: u64,
 }

@@ -53,6 +53,14 @@ pub fn run(ctx: &Context, args: HistoryArgs) -> anyhow::Result<Exit> {
         timeline
     } else if let Some(id) = args.run {
         return Err(Failure::usage(format!("there is no run #{id}: no run is recorded yet")).into());
+    } else if let Some(platform) = args
+        .platform
+        .as_deref()
+        .filter(|p| super::load_rules(ctx).is_ok_and(|c| c.platform(p).is_none()))
+    {
+        return Err(Failure::usage(format!("unknown platform `{platform}`"))
+            .hint("`privaudit rules list` shows the platforms")
+            .into());
     } else {
         ctx.console.note(&format!(
             "no run is recorded yet at {}; `privaudit check` records every run",

@@ -112,6 +112,16 @@ pub fn plan(
     categories: &[Category],
     base_urls: &[(String, String)],
 ) -> anyhow::Result<Plan> {
+    // Checked here, not by the argument parser, whose error would repeat it.
+    for (platform, url) in base_urls {
+        if url::Url::parse(url).is_ok_and(|u| !u.username().is_empty() || u.password().is_some()) {
+            return Err(
+                Failure::usage(format!("--base-url for {platform} carries a user name or password"))
+                    .hint("give the URL without them: reports and history would repeat it")
+                    .into(),
+            );
+        }
+    }
     let base_urls: BTreeMap<String, String> = base_urls.iter().cloned().collect();
     let mut plan = crate::plan::build(catalogue, profile, platforms, &base_urls).map_err(|e| {
         let hint = match &e {

@@ -107,7 +107,7 @@ pub fn run(inputs: &Inputs) -> Report {
 fn browser_checks(inputs: &Inputs) -> Vec<Check> {
     let source = match inputs.browser_ws {
         Some(url) => {
-            let shown = url.split(['?', '#']).next().unwrap_or_default().to_string();
+            let shown = crate::browser::redact_endpoint(url);
             let found = check(
                 "browser",
                 Health::Ok,

@@ -268,18 +268,27 @@ impl Store {
                 filter.last_runs.map(|n| n as i64)
             ],
             |r| {
+                // Rows written by an older privaudit (or by hand) may hold
+                // page text as it came: escaped on the way out.
+                let text = |i: usize| -> rusqlite::Result<String> {
+                    Ok(crate::output::untrusted::for_terminal(&r.get::<_, String>(i)?, false).into_owned())
+                };
+                let maybe = |i: usize| -> rusqlite::Result<Option<String>> {
+                    Ok(r.get::<_, Option<String>>(i)?
+                        .map(|s| crate::output::untrusted::for_terminal(&s, false).into_owned()))
+                };
                 Ok(Entry {
                     run_id: r.get(0)?,
                     at: crate::timestamp::normalise(&r.get::<_, String>(1)?),
-                    command: r.get(2)?,
-                    platform: r.get(3)?,
-                    setting: r.get(4)?,
-                    label: r.get(5)?,
-                    status: r.get(6)?,
-                    current: r.get(7)?,
-                    wanted: r.get(8)?,
-                    transition: r.get(9)?,
-                    previous: r.get(10)?,
+                    command: text(2)?,
+                    platform: text(3)?,
+                    setting: text(4)?,
+                    label: text(5)?,
+                    status: text(6)?,
+                    current: maybe(7)?,
+                    wanted: text(8)?,
+                    transition: maybe(9)?,
+                    previous: maybe(10)?,
                 })
             },
         )?;

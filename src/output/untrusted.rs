@@ -91,17 +91,38 @@ pub fn csv_row<'a>(w: &mut ::csv::Writer<Vec<u8>>, cells: impl IntoIterator<Item
     w.write_record(cells.into_iter().map(|c| csv_cell(c).into_owned()))
 }
 
+/// Does `text` hold anything [`for_terminal`] would escape (newlines and
+/// tabs aside)?
+pub fn has_hazard(text: &str) -> bool {
+    text.chars().any(|c| c == '\x1b' || is_hazard(c))
+}
+
 fn is_hazard(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t' && c != '\x1b')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The length of an SGR sequence (`ESC [ digits/semicolons m`) at the start
-/// of `text`, if there is one.
+/// of `text`, if there is one and it only sets what privaudit's own styles
+/// set: reset, bold, dim, italic, underline and colours. Blink, reverse,
+/// conceal, strike-through and 24-bit colour are never privaudit's, so such
+/// a sequence is escaped, whoever wrote it.
 fn sgr_len(text: &str) -> Option<usize> {
     let params = text.strip_prefix("\x1b[")?;
-    let end = params.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))?;
-    (params.as_bytes()[end] == b'm').then_some(2 + end + 1)
+    let end = params.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+    if params.as_bytes()[end] != b'm' {
+        return None;
+    }
+    let mut codes = params[..end].split(';').map(|p| p.parse::<u16>().unwrap_or(0));
+    while let Some(code) = codes.next() {
+        match code {
+            0..=4 | 22..=24 | 30..=37 | 39..=47 | 49 | 90..=97 | 100..=107 => {}
+            // 256-colour: `38;5;N` or `48;5;N`.
+            38 | 48 if codes.next() == Some(5) && codes.next().is_some() => {}
+            _ => return None,
+        }
+    }
+    Some(2 + end + 1)
 }
 
 #[cfg(test)]
@@ -130,6 +151,11 @@ mod tests {
         assert_eq!(for_terminal(red, false), "\\u001b[31mdrift\\u001b[0m");
         // An SGR prefix does not smuggle a title sequence through.
         assert!(!for_terminal("\x1b[31\x1b]0;x\x07", true).contains("\x1b]"));
+        // Concealed, reversed or blinking text is never privaudit's style.
+        for hidden in ["\x1b[8m", "\x1b[7m", "\x1b[5m", "\x1b[0;8m", "\x1b[38;2;0;0;0m"] {
+            assert!(!for_terminal(hidden, true).contains('\x1b'), "{hidden:?}");
+        }
+        assert_eq!(for_terminal("\x1b[1;38;5;9m", true), "\x1b[1;38;5;9m");
     }
 
     #[test]

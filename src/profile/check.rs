@@ -36,9 +36,41 @@ pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
         return Problems { diagnostics, files };
     };
     let file = files.add(profile.source.to_string(), written.text.clone());
+    // A value no setting can take, and one a terminal would act on when
+    // `profile show` prints it.
+    diagnostics.extend(crate::rules::lint::check_control_characters(file, &written.text));
 
     for (category, span) in &written.categories {
         if let Some(Wanted::Value(v)) = profile.categories.get(category) {
+            let choices: Vec<String> = catalogue
+                .platforms
+                .iter()
+                .flat_map(|p| p.settings.iter().map(move |s| (p, s)))
+                .filter(|(p, s)| {
+                    s.category == *category
+                        && matches!(s.kind, SettingKind::Control { .. })
+                        && !crate::plan::is_toggle(s)
+                        && !profile.settings.contains_key(&format!("{}.{}", p.id, s.id))
+                })
+                .map(|(p, s)| format!("{}.{}", p.id, s.id))
+                .collect();
+            if is_toggle_value(v) && !choices.is_empty() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        LintCode::InvalidValue,
+                        file,
+                        span.clone(),
+                        format!(
+                            "`{v}` sets the switches of {}; its {} choice setting{} ({}) are not audited",
+                            category.as_str(),
+                            choices.len(),
+                            if choices.len() == 1 { "" } else { "s" },
+                            choices.join(", ")
+                        ),
+                    )
+                    .help("use \"private\" for the category, or give each choice an option's name under [settings]"),
+                );
+            }
             if !TOGGLE_VALUES.contains(&v.to_ascii_lowercase().as_str()) {
                 diagnostics.push(
                     bad_value(file, span.clone(), v, &TOGGLE_VALUES)

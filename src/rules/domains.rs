@@ -3,14 +3,26 @@
 /// Is `host` one of the declared domains? Entries are exact host names;
 /// `*.example.com` allows sub-domains of example.com (not example.com itself).
 pub fn host_allowed(domains: &[String], host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = ascii(host.trim_end_matches('.'));
     domains.iter().any(|d| {
-        let d = d.to_ascii_lowercase();
+        let d = match d.strip_prefix("*.") {
+            Some(parent) => format!("*.{}", ascii(parent)),
+            None => ascii(d),
+        };
         match d.strip_prefix("*.") {
             Some(parent) => host.ends_with(&format!(".{parent}")),
             None => host == d,
         }
     })
+}
+
+/// A host name as URLs carry it: lower case, internationalised names in
+/// their ASCII (punycode) form, so `münchen.de` is `xn--mnchen-3ya.de`.
+fn ascii(host: &str) -> String {
+    match url::Host::parse(host) {
+        Ok(url::Host::Domain(d)) => d,
+        _ => host.to_ascii_lowercase(),
+    }
 }
 
 /// Names reserved for documentation and testing (RFC 2606, RFC 6761): the
@@ -41,7 +53,29 @@ pub fn domain_problem(entry: &str) -> Option<String> {
             "`{entry}` is an IP address; a platform is declared by its host names (replicas are reached with --base-url)"
         ));
     }
-    let lower = host.to_ascii_lowercase();
+    let lower = match url::Host::parse(host) {
+        Ok(url::Host::Domain(d)) => d,
+        Ok(_) => {
+            return Some(format!(
+                "`{entry}` is an IP address; a platform is declared by its host names"
+            ))
+        }
+        Err(_) => return Some(format!("`{entry}` is not a host name")),
+    };
+    // Letters, digits and hyphens, no label starting or ending with one
+    // (RFC 1123); international names are checked in their ASCII form.
+    let ldh = lower.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    if !ldh {
+        return Some(format!(
+            "`{entry}` is not a host name (letters, digits and inner hyphens only)"
+        ));
+    }
     let tld = lower.rsplit('.').next().unwrap_or_default();
     if RESERVED_SUFFIXES.contains(&tld) {
         return (!lower.contains('.')).then(|| format!("`{entry}` is a whole reserved top-level domain"));
@@ -71,6 +105,8 @@ mod tests {
             "www.bbc.co.uk",
             "zoo.invalid",
             "settings.field02.example",
+            "münchen.de",
+            "WWW.X.COM",
         ] {
             assert_eq!(domain_problem(ok), None, "{ok}");
         }
@@ -95,6 +131,8 @@ mod tests {
             "invalid",
             "localhost",
             "x..com",
+            "www.-acme.com",
+            "www.ac_me.com",
             ".x.com",
             "x.com.",
             "x.notatld",
@@ -115,5 +153,6 @@ mod tests {
         assert!(host_allowed(&domains, "www.linkedin.com"));
         assert!(!host_allowed(&domains, "linkedin.com"));
         assert!(!host_allowed(&domains, "wwwlinkedin.com"));
+        assert!(host_allowed(&["münchen.de".to_string()], "xn--mnchen-3ya.de"));
     }
 }

@@ -93,7 +93,8 @@ fn read_path(path: &Path, origin: RuleOrigin) -> anyhow::Result<Vec<RuleText>> {
             let text =
                 crate::textfile::read_text(&p).with_context(|| format!("cannot read rule file {}", p.display()))?;
             Ok(RuleText {
-                name: p.display().to_string(),
+                // A file name is shown in every diagnostic: escaped once.
+                name: crate::output::untrusted::for_terminal(&p.display().to_string(), false).into_owned(),
                 origin,
                 text,
             })

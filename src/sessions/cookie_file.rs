@@ -10,8 +10,12 @@ use crate::secrets::Secret;
 
 /// Parses either format, told apart by the first non-blank character.
 pub fn parse(text: &str) -> anyhow::Result<Vec<Cookie>> {
-    if text.trim_start().starts_with('[') {
+    let text = text.trim_start_matches('\u{feff}');
+    let start = text.trim_start();
+    if start.starts_with('[') {
         parse_json(text)
+    } else if start.starts_with('{') {
+        anyhow::bail!("a JSON object, not an export: a JSON cookie export is an array of {{name, value, domain, …}} (if the cookies are under a key, export them again as an array)")
     } else {
         parse_netscape(text)
     }

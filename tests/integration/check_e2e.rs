@@ -692,14 +692,21 @@ fn the_next_run_ends_what_a_killed_run_left() {
     // The next run (here `doctor`, which starts a browser too) ends it.
     // (Chromium may also die on its own once its stderr pipe is gone; the
     // record still leads to its scratch profile.)
-    let out = env.cmd().args(["doctor", "--format", "json"]).output().expect("doctor runs");
+    let out = env
+        .cmd()
+        .args(["doctor", "--format", "json"])
+        .output()
+        .expect("doctor runs");
     let report = crate::support::json(&out.stdout);
     let leftovers = report["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["name"] == "leftovers"))
         .unwrap_or_else(|| panic!("doctor says nothing of the killed run: {report:#}"));
     assert!(
-        leftovers["detail"].as_str().unwrap_or("").contains("left by a privaudit run that was killed"),
+        leftovers["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("left by a privaudit run that was killed"),
         "{leftovers:#}"
     );
     let grace = std::time::Instant::now();

@@ -125,17 +125,19 @@ pub(super) fn host_of(url: &str) -> Option<String> {
 /// history, and send a secret to whichever host the URL names.
 pub fn check_credentials_in_urls(file: usize, text: &str) -> Vec<Diagnostic> {
     static USERINFO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b[a-z][a-z0-9+.-]*://[^/?#\s@\x22'<>]*@").expect("a valid regex")
+        // `https:u:p@host` and `https:\\u:p@host` are read as credentials
+        // too (WHATWG URL parsing of special schemes), so the slashes are
+        // optional.
+        regex::Regex::new(r"(?i)\b(?:https?|wss?|ftp):[/\\]*([^/?#\s@\x22'<>\\]*@)").expect("a valid regex")
     });
     USERINFO
-        .find_iter(text)
-        .map(|m| {
-            let at = m.end() - 1;
-            let authority = m.as_str().find("://").map_or(m.start(), |i| m.start() + i + 3);
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|userinfo| {
             Diagnostic::error(
                 LintCode::CredentialsInUrl,
                 file,
-                authority..at + 1,
+                userinfo.range(),
                 "a URL carries a user name or password",
             )
             .help(
@@ -145,14 +147,16 @@ pub fn check_credentials_in_urls(file: usize, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Control characters (raw, or written as TOML escapes) and bidirectional
-/// overrides anywhere in a rule: labels and names are shown in terminals,
-/// reports and evidence, where such a character retitles a window, moves
-/// the cursor, or reorders what is read.
+/// Control characters (raw, or written as TOML escapes, line breaks
+/// included) and bidirectional overrides anywhere in a rule: labels and
+/// names are shown in terminals, reports and evidence, where such a
+/// character retitles a window, moves the cursor, reorders what is read, or
+/// starts a line that looks like privaudit's own. (Raw line breaks end a
+/// TOML line, and multi-line strings are refused by `"""` below.)
 pub fn check_control_characters(file: usize, text: &str) -> Vec<Diagnostic> {
     static ESCAPED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"\\(u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|U0000[01][0-9a-fA-F]|U0000007[fF]|U0000[89][0-9a-fA-F]|e|x[01][0-9a-fA-F]|x7[fF]|u202[a-eA-E]|u206[6-9])",
+            r"\\(u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|u202[a-eA-E]|u206[6-9]|U000000[01][0-9a-fA-F]|U0000007[fF]|U000000[89][0-9a-fA-F]|U0000202[a-eA-E]|U0000206[6-9]|x[01][0-9a-fA-F]|x7[fF]|x[89][0-9a-fA-F]|e|n|r)",
         )
         .expect("a valid regex")
     });
@@ -160,6 +164,18 @@ pub fn check_control_characters(file: usize, text: &str) -> Vec<Diagnostic> {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     });
+    let multi_line = text
+        .match_indices("\"\"\"")
+        .chain(text.match_indices("\'\'\'"))
+        .map(|(at, quotes)| {
+            Diagnostic::error(
+                LintCode::ControlCharacter,
+                file,
+                at..at + quotes.len(),
+                "a multi-line string: labels, names and steps are one line each",
+            )
+            .help("write it on one line")
+        });
     let mut out: Vec<Diagnostic> = raw
         .map(|(at, c)| {
             Diagnostic::error(
@@ -174,6 +190,7 @@ pub fn check_control_characters(file: usize, text: &str) -> Vec<Diagnostic> {
             .help("delete it: labels, names and steps are plain text")
         })
         .collect();
+    out.extend(multi_line);
     out.extend(ESCAPED.find_iter(text).map(|m| {
         Diagnostic::error(
             LintCode::ControlCharacter,
