@@ -684,10 +684,10 @@ fn the_next_run_ends_what_a_killed_run_left() {
     }
     signal(child.id(), "-KILL");
     let _ = child.wait();
-    assert!(
-        !processes_mentioning(&marker).is_empty(),
-        "Chromium ended with privaudit: nothing to prove"
-    );
+    // Usually the browser outlives the run (the issue saw 12 processes);
+    // under load it sometimes goes too (its stderr pipe is gone), and then
+    // only the scratch profile and the record are left to clean.
+    let survived = !processes_mentioning(&marker).is_empty();
 
     // The next run (here `doctor`, which starts a browser too) ends it.
     // (Chromium may also die on its own once its stderr pipe is gone; the
@@ -702,13 +702,14 @@ fn the_next_run_ends_what_a_killed_run_left() {
         .as_array()
         .and_then(|c| c.iter().find(|c| c["name"] == "leftovers"))
         .unwrap_or_else(|| panic!("doctor says nothing of the killed run: {report:#}"));
+    let detail = leftovers["detail"].as_str().unwrap_or("");
     assert!(
-        leftovers["detail"]
-            .as_str()
-            .unwrap_or("")
-            .contains("left by a privaudit run that was killed"),
+        detail.contains("left by a privaudit run that was killed"),
         "{leftovers:#}"
     );
+    if survived {
+        assert!(detail.contains("ended 1 browser(s)"), "{leftovers:#}");
+    }
     let grace = std::time::Instant::now();
     while !processes_mentioning(&marker).is_empty() && grace.elapsed().as_secs() < 3 {
         std::thread::sleep(std::time::Duration::from_millis(50));

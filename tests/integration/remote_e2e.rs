@@ -113,3 +113,78 @@ fn an_unreachable_endpoint_is_said_once_and_exits_three() {
     assert_eq!(stderr.matches("could not connect").count(), 1, "{stderr}");
     assert!(!stderr.contains("SECRET1") && stderr.contains("token=***"), "{stderr}");
 }
+
+/// A pool's token reaches the pool and nothing else: after a passing run
+/// (through `/json/version`, the token carried into the WebSocket URL) and
+/// a failing one, no output, report format or stored file holds it.
+#[test]
+fn a_browser_token_never_reaches_any_output_or_stored_file() {
+    require_chromium();
+    const TOKEN: &str = "KNOWNTOKEN7e3f";
+    let separate = Separate::start();
+    let replica = Replica::start();
+    let env = Env::new();
+    let evidence = tempfile::tempdir().expect("evidence dir");
+    let mut seen = String::new();
+    for (endpoint, format) in [
+        (format!("http://127.0.0.1:{}/?token={TOKEN}", separate.port), "json"),
+        (
+            format!("ws://127.0.0.1:{}{}?token={TOKEN}", separate.port, separate.path),
+            "table",
+        ),
+        (
+            format!("ws://127.0.0.1:{}{}?token={TOKEN}", separate.port, separate.path),
+            "markdown",
+        ),
+        (format!("ws://127.0.0.1:9/devtools/browser/x?token={TOKEN}"), "csv"),
+        (format!("ws://127.0.0.1:9/{TOKEN}/x#{TOKEN}"), "json"),
+    ] {
+        let output = env
+            .cmd()
+            .args([
+                "-v",
+                "check",
+                "x",
+                "--format",
+                format,
+                "--browser-ws",
+                &endpoint,
+                "--browser-wait",
+                "5",
+            ])
+            .arg("--evidence")
+            .arg(evidence.path())
+            .args(replica.base_url_args(&["x"]))
+            .output()
+            .expect("runs");
+        seen.push_str(&String::from_utf8_lossy(&output.stdout));
+        seen.push_str(&String::from_utf8_lossy(&output.stderr));
+        assert!(matches!(output.status.code(), Some(1) | Some(3)), "{endpoint}: {seen}");
+    }
+    // The first run went through the pool: proof the token did its job.
+    assert!(seen.contains("\"status\": \"drift\""), "{seen}");
+    assert!(!seen.contains(TOKEN), "{seen}");
+    for dir in [env.data.path(), env.config.path(), evidence.path()] {
+        for entry in walk(dir) {
+            let bytes = std::fs::read(&entry).unwrap_or_default();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(TOKEN),
+                "{} holds the token",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
