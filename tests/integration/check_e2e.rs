@@ -685,9 +685,9 @@ fn the_next_run_ends_what_a_killed_run_left() {
     signal(child.id(), "-KILL");
     let _ = child.wait();
     // Usually the browser outlives the run (the issue saw 12 processes);
-    // under load it sometimes goes too (its stderr pipe is gone), and then
-    // only the scratch profile and the record are left to clean.
-    let survived = !processes_mentioning(&marker).is_empty();
+    // under load it sometimes goes too, at once or a moment later (its
+    // stderr pipe is gone). Either way, after the next run nothing of it
+    // may be left: no process, no scratch profile, no record.
 
     // The next run (here `doctor`, which starts a browser too) ends it.
     // (Chromium may also die on its own once its stderr pipe is gone; the
@@ -707,9 +707,6 @@ fn the_next_run_ends_what_a_killed_run_left() {
         detail.contains("left by a privaudit run that was killed"),
         "{leftovers:#}"
     );
-    if survived {
-        assert!(detail.contains("ended 1 browser(s)"), "{leftovers:#}");
-    }
     let grace = std::time::Instant::now();
     while !processes_mentioning(&marker).is_empty() && grace.elapsed().as_secs() < 3 {
         std::thread::sleep(std::time::Duration::from_millis(50));
