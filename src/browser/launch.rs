@@ -119,6 +119,10 @@ pub struct Browser {
     pub(super) timeout: Duration,
     /// Turns true when the connection to Chromium is lost.
     pub(super) gone: tokio::sync::watch::Receiver<bool>,
+    /// On a browser privaudit did not start, each tab opens in a browser
+    /// context of its own (cookies and storage apart from the pool's other
+    /// users and from each other); they are disposed of at shutdown.
+    pub(super) contexts: Option<std::sync::Mutex<Vec<chromiumoxide::cdp::browser_protocol::browser::BrowserContextId>>>,
 }
 
 /// A Chromium privaudit started.
@@ -156,6 +160,7 @@ impl Browser {
                     process: None,
                     timeout: *timeout,
                     gone,
+                    contexts: Some(std::sync::Mutex::new(Vec::new())),
                 })
             }
         }
@@ -235,6 +240,7 @@ impl Browser {
             }),
             timeout: options.timeout,
             gone,
+            contexts: None,
         })
     }
 
@@ -260,6 +266,15 @@ impl Browser {
 
     pub async fn shutdown(mut self) {
         let Some(mut launched) = self.process.take() else {
+            // The pool's browser stays; what privaudit made in it goes.
+            let made: Vec<_> = self
+                .contexts
+                .as_ref()
+                .map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(std::sync::PoisonError::into_inner)))
+                .unwrap_or_default();
+            for context in made {
+                let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.dispose_browser_context(context)).await;
+            }
             self.handler.abort();
             return;
         };

@@ -84,10 +84,27 @@ impl Browser {
         // Each platform's tab in a window of its own: a background tab gets
         // no frames, and Chromium then answers accessibility queries late
         // or never (seen: 30 s for a queryAXTree in the second of two tabs).
-        let target = CreateTargetParams::builder()
+        let mut target = CreateTargetParams::builder()
             .url("about:blank")
             .new_window(true)
-            .background(false)
+            .background(false);
+        if let Some(contexts) = &self.contexts {
+            let context = tokio::time::timeout(self.timeout, self.inner.create_browser_context(Default::default()))
+                .await
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "the browser did not make a browser context within {} s",
+                        self.timeout.as_secs()
+                    )
+                })?
+                .context("could not make a browser context")?;
+            contexts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(context.clone());
+            target = target.browser_context_id(context);
+        }
+        let target = target
             .build()
             .map_err(|e| anyhow::anyhow!("could not describe a new tab: {e}"))?;
         let page = tokio::time::timeout(self.timeout, self.inner.new_page(target))

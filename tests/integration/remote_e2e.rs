@@ -188,3 +188,44 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// On a browser privaudit did not start (a pool, shared with others), each
+/// platform's tab has a browser context of its own: a cookie one platform's
+/// page leaves is not seen by the next, though both are on one host here.
+#[test]
+fn on_a_remote_browser_platforms_never_share_cookies() {
+    require_chromium();
+    let separate = Separate::start();
+    let fixtures = crate::support::repo().join("tests/fixtures/fidelity");
+    let replica = Replica::serve_dir(fixtures.join("site"));
+    let run = |remote: bool| {
+        let mut cmd = Env::new().cmd();
+        for p in ["cookiea", "cookieb"] {
+            cmd.arg("--rules").arg(fixtures.join(format!("rules/{p}.toml")));
+        }
+        cmd.args([
+            "--jobs",
+            "1",
+            "check",
+            "cookiea",
+            "cookieb",
+            "--no-history",
+            "--format",
+            "json",
+        ])
+        .args(replica.base_url_args(&["cookiea", "cookieb"]));
+        if remote {
+            cmd.args(["--browser-ws", &format!("http://127.0.0.1:{}", separate.port)]);
+        }
+        let out = cmd.output().expect("runs");
+        json(&out.stdout)
+    };
+    // The fixture works: in one local scratch browser the two share a
+    // context (real platforms are on different domains, so cookies stay
+    // apart there anyway).
+    let local = run(false);
+    assert_eq!(finding(&local, "cookieb.ads")["current"], "on", "{local:#}");
+    let remote = run(true);
+    assert_eq!(finding(&remote, "cookiea.ads")["status"], "ok", "{remote:#}");
+    assert_eq!(finding(&remote, "cookieb.ads")["current"], "off", "{remote:#}");
+}
