@@ -37,7 +37,7 @@ fn text(v: &Option<AxValue>) -> Option<String> {
     // Names and values are page text: escaped once here, so no report,
     // history row or message carries a control sequence from a page.
     Some(match value {
-        serde_json::Value::String(s) => crate::output::untrusted::for_terminal(s, false).into_owned(),
+        serde_json::Value::String(s) => crate::output::untrusted::escape(s),
         other => other.to_string(),
     })
 }

@@ -78,7 +78,7 @@ impl Dialogs {
                 if let Ok(mut s) = state.lock() {
                     s.seen.push(Dialog {
                         kind: kind.to_string(),
-                        message: shorten(&crate::output::untrusted::for_terminal(&event.message, false), 160),
+                        message: shorten(&crate::output::untrusted::escape(&event.message), 160),
                         accepted: accept,
                     });
                 }

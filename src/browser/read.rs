@@ -203,7 +203,7 @@ impl Tab {
         }
         // Page text from here on is shown to people and stored: what a
         // terminal would act on is escaped once, where it enters.
-        let shown = |s: &str| crate::output::untrusted::for_terminal(s, false).into_owned();
+        let shown = crate::output::untrusted::escape;
         reading.value = reading.value.map(|v| shown(&v)).map_err(|e| shown(&e));
         reading.option_value = reading.option_value.map(|v| shown(&v));
         for (name, value) in &mut reading.options {

@@ -271,11 +271,11 @@ impl Store {
                 // Rows written by an older privaudit (or by hand) may hold
                 // page text as it came: escaped on the way out.
                 let text = |i: usize| -> rusqlite::Result<String> {
-                    Ok(crate::output::untrusted::for_terminal(&r.get::<_, String>(i)?, false).into_owned())
+                    Ok(crate::output::untrusted::escape(&r.get::<_, String>(i)?))
                 };
                 let maybe = |i: usize| -> rusqlite::Result<Option<String>> {
                     Ok(r.get::<_, Option<String>>(i)?
-                        .map(|s| crate::output::untrusted::for_terminal(&s, false).into_owned()))
+                        .map(|s| crate::output::untrusted::escape(&s)))
                 };
                 Ok(Entry {
                     run_id: r.get(0)?,

@@ -38,6 +38,13 @@ pub fn for_terminal(text: &str, keep_sgr: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Untrusted text escaped once, where it enters privaudit (page names and
+/// values, dialog messages, file names, stored rows): whatever a terminal
+/// would act on becomes its `\u001b`-style escape. Idempotent.
+pub fn escape(text: &str) -> String {
+    for_terminal(text, false).into_owned()
+}
+
 /// Text that will be shown on one line of a table or a list: hazards
 /// replaced, line breaks folded into spaces.
 pub fn one_line(text: &str) -> String {

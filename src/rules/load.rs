@@ -94,7 +94,7 @@ fn read_path(path: &Path, origin: RuleOrigin) -> anyhow::Result<Vec<RuleText>> {
                 crate::textfile::read_text(&p).with_context(|| format!("cannot read rule file {}", p.display()))?;
             Ok(RuleText {
                 // A file name is shown in every diagnostic: escaped once.
-                name: crate::output::untrusted::for_terminal(&p.display().to_string(), false).into_owned(),
+                name: crate::output::untrusted::escape(&p.display().to_string()),
                 origin,
                 text,
             })
