@@ -54,6 +54,22 @@ pub fn write_private_bytes(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `contents` all at once (a temporary file in the
+/// same directory, renamed over it): a run killed half way leaves the old
+/// file, never half of the new one. The file is readable only by its owner.
+pub fn replace_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // tempfile creates the file 0600.
+    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    file.write_all(contents)
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .map_err(|e| anyhow::Error::new(e.error).context(format!("cannot write {}", path.display())))?;
+    Ok(())
+}
+
 /// Makes an existing file readable only by its owner.
 pub fn make_private_file(path: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]

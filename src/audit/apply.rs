@@ -59,7 +59,7 @@ async fn apply_platform(
     options: &AuditOptions,
     cancel: &AtomicBool,
 ) -> Vec<Finding> {
-    let tab = match browser.open_tab(super::scope::allowed(pp)).await {
+    let tab = match super::session::open_tab(browser, pp, options).await {
         Ok(tab) => tab,
         Err(e) => {
             let stop = Stop::driver(format!("{e:#}"));
@@ -96,6 +96,9 @@ async fn apply_platform(
             }
         };
         out.push(f);
+    }
+    if !out.iter().any(|f| f.status == Status::LoginRequired) {
+        super::session::keep(browser, &tab, pp, options).await;
     }
     tab.close().await;
     out

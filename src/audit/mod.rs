@@ -2,7 +2,8 @@
 //! `run` is the whole run (browsers, interrupts, apply's question); `check`
 //! reads every platform, `platform` audits one platform in its tab, `page`
 //! reads one page carefully, `apply` changes drifted settings, `signin`
-//! signs in with stored credentials.
+//! signs in with stored credentials, `session` seeds a tab with a saved
+//! session and keeps what was renewed.
 
 pub mod apply;
 pub mod check;
@@ -14,6 +15,7 @@ pub mod page;
 mod platform;
 pub mod run;
 pub mod scope;
+pub mod session;
 pub mod signin;
 mod steps;
 pub mod stop;

@@ -14,4 +14,7 @@ pub struct AuditOptions {
     pub redact: bool,
     /// Stored credentials by platform, for signing in when a session expired.
     pub credentials: std::sync::Arc<std::collections::BTreeMap<String, crate::secrets::Credentials>>,
+    /// Saved sessions by platform: seeded into each platform's tab and
+    /// written back after it was read signed in.
+    pub sessions: std::sync::Arc<std::collections::BTreeMap<String, crate::sessions::Session>>,
 }

@@ -18,7 +18,7 @@ use crate::rules::SettingKind;
 pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &AuditOptions) -> Vec<Finding> {
     let pages = pp.pages();
     let mut out = Vec::new();
-    let tab = match browser.open_tab(super::scope::allowed(pp)).await {
+    let tab = match super::session::open_tab(browser, pp, options).await {
         Ok(tab) => tab,
         Err(e) => {
             let stop = Stop::driver(format!("{e:#}"));
@@ -65,6 +65,9 @@ pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &Audi
                 }
             }
         }
+    }
+    if !out.iter().any(|f| f.status == Status::LoginRequired) {
+        super::session::keep(browser, &tab, pp, options).await;
     }
     tab.close().await;
     out

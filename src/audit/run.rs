@@ -19,6 +19,7 @@ use crate::browser::{Browser, LaunchOptions, Source};
 use crate::evidence::Evidence;
 use crate::plan::{Plan, PlanItem, PlatformPlan};
 use crate::secrets::Credentials;
+use crate::sessions::Session;
 
 /// What a run does with the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +125,7 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
                     .map(|s| s.credentials.clone())
                     .unwrap_or_default(),
             ),
+            sessions: Arc::new(saved_sessions(plan, options, hooks)),
         };
         let runtime = crate::runtime::new()?;
         let groups = browser_groups(plan, options)?;
@@ -201,9 +203,9 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
     let mut shared = Vec::new();
     for pp in &plan.platforms {
         let id = &pp.platform.id;
-        let dir = crate::sessions::dir(&sessions.root, id);
-        if dir.exists() || sessions.credentials.contains_key(id) {
-            crate::sessions::ensure(&dir)?;
+        let session = Session::of(&sessions.root, id);
+        if session.exists() || sessions.credentials.contains_key(id) {
+            let dir = session.profile_dir()?.to_path_buf();
             groups.push((subplan(vec![pp.clone()]), launch(Some(dir))));
         } else {
             shared.push(pp.clone());
@@ -213,6 +215,41 @@ fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan
         groups.insert(0, (subplan(shared), launch(None)));
     }
     Ok(groups)
+}
+
+/// The platforms whose session is used and kept: those with a saved
+/// session, and those with stored credentials (a sign-in during the run
+/// starts one). None without sessions (demo, `rules test`) or with the
+/// person's own `--browser-profile`.
+fn saved_sessions(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> BTreeMap<String, Session> {
+    let Some(sessions) = options.sessions.as_ref().filter(|_| options.browser_profile.is_none()) else {
+        return BTreeMap::new();
+    };
+    let remote = matches!(options.browsers, Browsers::Remote { .. });
+    let mut out = BTreeMap::new();
+    for pp in plan.platforms.iter().filter(|pp| needs_browser_platform(pp)) {
+        let id = &pp.platform.id;
+        let session = Session::of(&sessions.root, id);
+        if !session.exists() && !sessions.credentials.contains_key(id) {
+            continue;
+        }
+        // A pool's browser gets only the portable state: a session saved
+        // before privaudit kept one cannot travel, and says so.
+        if remote && session.exists() && matches!(session.state(), Ok(None)) {
+            hooks.warn(&format!(
+                "the saved session of {id} cannot go to --browser-ws: it was saved before sessions were portable; run `privaudit login {id}` (or one local `privaudit check {id}`) to make it so"
+            ));
+        }
+        out.insert(id.clone(), session);
+    }
+    out
+}
+
+/// Whether one platform has a setting read in a browser.
+fn needs_browser_platform(pp: &PlatformPlan) -> bool {
+    needs_browser(&Plan {
+        platforms: vec![pp.clone()],
+    })
 }
 
 /// How one browser's share of a run ended.

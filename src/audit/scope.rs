@@ -19,6 +19,19 @@ pub fn allowed(pp: &PlatformPlan) -> Allowed {
     }
 }
 
+/// The hosts whose cookies are the platform's: its declared domains, and
+/// the host it is reached at when its base URL is overridden (a replica).
+pub fn cookie_hosts(pp: &PlatformPlan) -> Vec<String> {
+    let mut hosts = pp.platform.domains.clone();
+    if let Some(host) = url::Url::parse(&pp.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(String::from))
+    {
+        hosts.push(host);
+    }
+    hosts
+}
+
 /// Same page, ignoring query and fragment: a sign-in redirect usually adds
 /// a `?next=` parameter.
 pub fn same_path(a: &str, b: &str) -> bool {

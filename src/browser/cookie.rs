@@ -59,31 +59,6 @@ impl Cookie {
     }
 }
 
-impl super::Browser {
-    /// Every cookie in the browser's store (CDP `Storage.getCookies`),
-    /// decrypted by Chromium itself.
-    pub async fn all_cookies(&self) -> anyhow::Result<Vec<Cookie>> {
-        use chromiumoxide::cdp::browser_protocol::storage::GetCookiesParams;
-        let response = tokio::time::timeout(self.timeout, self.inner.execute(GetCookiesParams::default()))
-            .await
-            .map_err(|_| anyhow::anyhow!("Chromium did not list its cookies within {:?}", self.timeout))??;
-        Ok(response
-            .result
-            .cookies
-            .into_iter()
-            .map(|c| Cookie {
-                name: c.name,
-                value: Secret::from(c.value),
-                domain: c.domain,
-                path: c.path,
-                secure: c.secure,
-                http_only: c.http_only,
-                expires: (!c.session && c.expires > 0.0).then_some(c.expires),
-            })
-            .collect())
-    }
-}
-
 /// Is `domain` itself a public suffix (one under which anyone can register)?
 pub fn is_public_suffix(domain: &str) -> bool {
     let domain = domain.trim_start_matches('.').trim_end_matches('.');

@@ -5,7 +5,8 @@
 //! one path every CDP call takes), `tab` (a tab and its navigation), `guard`,
 //! `network` and `dialogs` (what a tab watches), `ax` (the accessibility
 //! tree), `locate` (finding controls), `act` (clicking, choosing, typing),
-//! `capture` (screenshots), `cookie` (session cookies).
+//! `capture` (screenshots), `cookie` (session cookies), `storage` (what
+//! a tab's browser context holds: cookies and local storage).
 
 pub mod act;
 pub mod ax;
@@ -24,6 +25,7 @@ pub mod orphans;
 mod process;
 pub mod profile_lock;
 pub mod read;
+pub mod storage;
 pub mod tab;
 
 pub use ax::AxItem;

@@ -76,6 +76,8 @@ pub struct Tab {
     pub(super) in_flight: InFlight,
     pub(super) dialogs: Dialogs,
     pub(super) timeout: Duration,
+    /// The browser context the tab is in; None for the browser's default one.
+    pub(super) context: Option<chromiumoxide::cdp::browser_protocol::browser::BrowserContextId>,
 }
 
 impl Browser {
@@ -88,6 +90,7 @@ impl Browser {
             .url("about:blank")
             .new_window(true)
             .background(false);
+        let mut in_context = None;
         if let Some(contexts) = &self.contexts {
             let context = tokio::time::timeout(self.timeout, self.inner.create_browser_context(Default::default()))
                 .await
@@ -102,7 +105,8 @@ impl Browser {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .push(context.clone());
-            target = target.browser_context_id(context);
+            target = target.browser_context_id(context.clone());
+            in_context = Some(context);
         }
         let target = target
             .build()
@@ -133,6 +137,7 @@ impl Browser {
             in_flight,
             dialogs,
             timeout: self.timeout,
+            context: in_context,
         })
     }
 }

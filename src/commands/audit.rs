@@ -337,8 +337,9 @@ fn run_options(
             in_use(e, "quit that browser first (a profile can be open in one Chromium at a time), or sign in with `privaudit login PLATFORM` so privaudit keeps sessions of its own")
         })?;
     }
-    let use_sessions = args.browser_profile.is_none() && ctx.browser_ws.is_none();
-    if use_sessions {
+    // Sessions go to a pool too, as portable state (`sessions::state`).
+    let use_sessions = args.browser_profile.is_none();
+    if use_sessions && ctx.browser_ws.is_none() {
         for pp in &plan.platforms {
             let dir = crate::sessions::dir(&ctx.sessions_dir(), &pp.platform.id);
             crate::browser::profile_lock::ensure_free(&dir).map_err(|e| {

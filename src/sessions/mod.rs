@@ -1,10 +1,13 @@
-//! Saved sign-in sessions: one persistent Chromium profile directory per
-//! platform under the data dir (0700), written by `privaudit login` and by
-//! unattended sign-ins, used by check and apply; and cookie exports that
-//! seed such a session.
+//! Saved sign-in sessions: one directory per platform under the data dir
+//! (0700), written by `privaudit login` and by unattended sign-ins, used by
+//! check and apply. It holds the session twice over: a Chromium profile,
+//! which a browser privaudit starts opens as it is, and the portable state
+//! (`state`), which any browser — a pool's too — is given; every run writes
+//! back what the platform renewed. Cookie exports seed a session.
 
 pub mod cookie_file;
 pub mod from_browser;
+pub mod state;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +38,63 @@ pub struct LoginAll {
 /// The session directory of `platform` under `root` (`<data>/sessions`).
 pub fn dir(root: &Path, platform: &str) -> PathBuf {
     root.join(platform)
+}
+
+/// One platform's saved session: the one way every run, local or on a
+/// pool, finds it, seeds a browser with it and keeps what was renewed.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub platform: String,
+    dir: PathBuf,
+}
+
+impl Session {
+    /// The session of `platform` under `root` (`<data>/sessions`), saved or not.
+    pub fn of(root: &Path, platform: &str) -> Session {
+        Session {
+            platform: platform.to_string(),
+            dir: dir(root, platform),
+        }
+    }
+
+    /// Whether anything was saved (a profile, portable state, or both).
+    pub fn exists(&self) -> bool {
+        self.dir.exists()
+    }
+
+    /// The Chromium profile a browser privaudit starts opens (made 0700).
+    pub fn profile_dir(&self) -> anyhow::Result<&Path> {
+        ensure(&self.dir)?;
+        Ok(&self.dir)
+    }
+
+    /// The portable state; None when none was saved yet (a session saved
+    /// by privaudit 0.x before it kept one).
+    pub fn state(&self) -> anyhow::Result<Option<state::State>> {
+        state::load(&self.dir)
+    }
+
+    /// Whether the portable state is newer than the profile's own cookie
+    /// store: a run on a pool renewed the session after the profile was
+    /// last used, so the state's cookies replace the profile's; otherwise
+    /// they only fill what the profile lacks. A profile without a cookie
+    /// store has nothing newer.
+    pub fn state_is_newer(&self) -> bool {
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        match (
+            modified(&state::path(&self.dir)),
+            modified(&self.dir.join("Default").join("Cookies")),
+        ) {
+            (Some(state), Some(profile)) => state > profile,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// Replaces the portable state with what a browser now holds.
+    pub fn keep(&self, now: &state::State) -> anyhow::Result<()> {
+        state::save(&self.dir, now)
+    }
 }
 
 /// Creates the session directory (and its parents) private to the user.
@@ -84,7 +144,8 @@ pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
         let entry = entry?;
         let meta = entry.metadata()?;
         let path = entry.path();
-        if !meta.is_dir() || !(path.join("Local State").exists() || path.join("Default").exists()) {
+        let profile = path.join("Local State").exists() || path.join("Default").exists();
+        if !meta.is_dir() || !(profile || state::path(&path).exists()) {
             continue;
         }
         out.push(Saved {

@@ -1,6 +1,7 @@
 //! `--browser-ws`: audit through a Chromium started separately, as a browser
 //! pool or a remote machine would provide it.
 
+use crate::support::fakes::ReplicaAccount;
 use crate::support::{finding, json, require_chromium, Env, Replica};
 
 /// A Chromium started on its own with a DevTools port; killed on drop.
@@ -228,4 +229,121 @@ fn on_a_remote_browser_platforms_never_share_cookies() {
     let remote = run(true);
     assert_eq!(finding(&remote, "cookiea.ads")["status"], "ok", "{remote:#}");
     assert_eq!(finding(&remote, "cookieb.ads")["current"], "off", "{remote:#}");
+}
+
+/// The linkedin replica's one web setting that the default profile wants
+/// changed, read signed in or not.
+fn ai_status(report: &serde_json::Value) -> String {
+    finding(report, "linkedin.generative-ai-data")["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A session saved by `login` reaches a browser privaudit did not start,
+/// and what the platform renewed there comes back: the replica rotates its
+/// session token on every page load, so each run after the first is signed
+/// in only if the one before wrote the renewed cookie back. Then the
+/// person's local runs carry on from the pool's renewal.
+#[test]
+fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
+    require_chromium();
+    let separate = Separate::start();
+    let env = Env::new();
+    let replica = Replica::start();
+    replica.fakes.require_login(
+        "linkedin",
+        ReplicaAccount {
+            username: "reader@example.org".into(),
+            password: "not used here".into(),
+            totp_secret: None,
+            captcha: false,
+        },
+    );
+    replica.fakes.rotate_sessions("linkedin");
+    let cookies = replica.session_cookies_file(env.config.path(), "linkedin");
+    env.cmd()
+        .args(["login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0);
+    let state = env.data.path().join("sessions/linkedin/privaudit-session.json");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&state).expect("portable session state").permissions().mode() & 0o777,
+        0o600
+    );
+    let ws = format!("http://127.0.0.1:{}", separate.port);
+    let run = |args: &[&str], remote: bool| {
+        let mut cmd = env.cmd();
+        if remote {
+            cmd.args(["--browser-ws", &ws]);
+        }
+        let out = cmd
+            .args(["--timeout", "15"])
+            .args(args)
+            .args(["--format", "json"])
+            .args(replica.base_url_args(&["linkedin"]))
+            .output()
+            .expect("runs");
+        (out.status.code(), json(&out.stdout), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    for round in 1..=2 {
+        let (code, report, stderr) = run(&["check", "linkedin"], true);
+        assert_eq!(code, Some(1), "round {round}: {report:#}\n{stderr}");
+        assert_eq!(ai_status(&report), "drift", "round {round}: {report:#}\n{stderr}");
+    }
+    let (code, report, stderr) = run(&["apply", "linkedin", "--yes"], true);
+    assert_eq!(code, Some(0), "{report:#}\n{stderr}");
+    assert_eq!(ai_status(&report), "fixed", "{report:#}\n{stderr}");
+    let (code, report, stderr) = run(&["check", "linkedin"], true);
+    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+    // Home again: the local profile's token died on the pool; the state
+    // renewed there is newer, and wins.
+    let (code, report, stderr) = run(&["check", "linkedin"], false);
+    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+    let (code, report, stderr) = run(&["check", "linkedin"], true);
+    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+}
+
+/// Stored credentials on a pool: the first run signs in inside its own
+/// browser context, and keeps the session it made; the next run needs no
+/// sign-in.
+#[test]
+fn a_sign_in_on_a_remote_browser_is_kept_for_the_next_run() {
+    require_chromium();
+    let separate = Separate::start();
+    let env = Env::new();
+    let replica = Replica::start();
+    replica.fakes.require_login(
+        "linkedin",
+        ReplicaAccount {
+            username: "reader@example.org".into(),
+            password: "correct horse".into(),
+            totp_secret: None,
+            captcha: false,
+        },
+    );
+    std::fs::write(
+        env.config.path().join("accounts.toml"),
+        "[linkedin]\nusername = \"reader@example.org\"\npassword_command = \"printf '%s' 'correct horse'\"\n",
+    )
+    .expect("accounts.toml");
+    let ws = format!("http://127.0.0.1:{}", separate.port);
+    for round in 1..=2 {
+        let out = env
+            .cmd()
+            .args(["--browser-ws", &ws, "--timeout", "15", "check", "linkedin", "--format", "json"])
+            .args(replica.base_url_args(&["linkedin"]))
+            .output()
+            .expect("runs");
+        let report = json(&out.stdout);
+        assert_eq!(ai_status(&report), "drift", "round {round}: {report:#}");
+        assert_eq!(
+            replica.fakes.sign_in_attempts("linkedin").len(),
+            1,
+            "round {round}: signed in again needlessly"
+        );
+    }
 }

@@ -82,9 +82,13 @@ pub(super) fn login_one(
         None
     };
     let has_display = has_display();
-    let headless = imported.is_some() || args.headless || !has_display;
+    // A pool's browser shows no window to anyone here.
+    let remote = ctx.browser_ws.is_some();
+    let headless = imported.is_some() || args.headless || !has_display || remote;
     if headless && imported.is_none() && (credentials.is_none() || login.form.is_none()) {
-        let why = if !has_display && !args.headless {
+        let why = if remote {
+            "a browser from --browser-ws shows no window here".to_string()
+        } else if !has_display && !args.headless {
             "there is no display here for a sign-in window".to_string()
         } else if login.form.is_none() {
             format!("the rules for {} do not describe its sign-in form", pp.platform.name)
@@ -99,33 +103,43 @@ pub(super) fn login_one(
             .into());
     }
 
-    let executable = browser::find::find_browser(ctx.browser.as_deref())
-        .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?;
     // A session directory only for an attempt that gets this far, and gone
     // again if the attempt proves nothing: `sessions` lists real sessions.
     let existed = dir.exists();
+    let source = match &ctx.browser_ws {
+        Some(url) => browser::Source::Remote {
+            url: url.clone(),
+            timeout: ctx.timeout,
+            wait: ctx.browser_wait,
+        },
+        None => browser::Source::Launch(LaunchOptions {
+            executable: browser::find::find_browser(ctx.browser.as_deref())
+                .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?,
+            headed: !headless,
+            user_data_dir: Some(dir.clone()),
+            timeout: ctx.timeout,
+            start_wait: ctx.browser_wait,
+            os_keyring: false,
+        }),
+    };
     sessions::ensure(&dir)?;
-    let source = browser::Source::Launch(LaunchOptions {
-        executable,
-        headed: !headless,
-        user_data_dir: Some(dir.clone()),
-        timeout: ctx.timeout,
-        start_wait: ctx.browser_wait,
-        os_keyring: false,
-    });
+    let session = sessions::Session::of(&ctx.sessions_dir(), &pp.platform.id);
     let options = AuditOptions {
         jobs: 1,
         timeout: ctx.timeout,
         evidence: None,
         redact: false,
         credentials: Default::default(),
+        // The proving read keeps the session's portable state, as any run does.
+        sessions: std::sync::Arc::new(BTreeMap::from([(pp.platform.id.clone(), session.clone())])),
     };
     let runtime = crate::runtime::new()?;
     let wait = Duration::from_secs(args.wait.max(1));
     let outcome = runtime.block_on(async {
-        let browser = Browser::open(&source)
-            .await
-            .map_err(|e| Failure::usage(format!("cannot start Chromium: {e:#}")))?;
+        let browser = Browser::open(&source).await.map_err(|e| match &source {
+            browser::Source::Remote { .. } => Failure::incomplete(format!("no browser from --browser-ws: {e:#}")),
+            browser::Source::Launch(_) => Failure::usage(format!("cannot start Chromium: {e:#}")),
+        })?;
         let result = sign_in(
             ctx,
             &browser,
@@ -188,13 +202,7 @@ pub(super) fn browser_cookies(ctx: &Context, store: &BrowserStore) -> anyhow::Re
 /// Only the platform's own cookies (its declared domains, or the replica
 /// it is reached at) go into its session.
 fn platform_cookies(all: Vec<Cookie>, pp: &PlatformPlan, from: &str) -> anyhow::Result<Vec<Cookie>> {
-    let mut hosts = pp.platform.domains.clone();
-    if let Some(host) = url::Url::parse(&pp.base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(String::from))
-    {
-        hosts.push(host);
-    }
+    let hosts = crate::audit::scope::cookie_hosts(pp);
     let total = all.len();
     let mine: Vec<Cookie> = all.into_iter().filter(|c| c.belongs_to(&hosts)).collect();
     // Expired cookies sign nobody in: a file of only those is an old export.
@@ -272,10 +280,14 @@ async fn sign_in(
         ));
         Some(wait_for_person(&tab, pp, login, &login_url, wait, true).await)
     };
-    tab.close().await;
     if let Some(Verified::NotSignedIn(why)) = outcome {
+        tab.close().await;
         return Ok(Verified::NotSignedIn(why));
     }
+    // Kept before it is proved: on a pool the proving read runs in a fresh
+    // browser context, which gets the session only from the saved state.
+    audit::session::keep(browser, &tab, pp, options).await;
+    tab.close().await;
     // Prove it: read the platform's settings as check would.
     let one = plan::Plan {
         platforms: vec![pp.clone()],

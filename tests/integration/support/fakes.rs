@@ -35,6 +35,12 @@ struct State {
     attempts: Vec<(String, String)>,
     refused: BTreeSet<(String, String)>,
     dropped: BTreeSet<(String, String)>,
+    /// Platforms whose session token serves one page load: the next
+    /// page load gets a new token (a redirect setting it) and the old one
+    /// stops working, as platforms that rotate session tokens do.
+    rotating: BTreeSet<String>,
+    /// Tokens that already served a page load.
+    served: BTreeSet<(String, String)>,
     /// Requests under these paths are held this long (a slow API, a slow save).
     delays: Vec<(String, std::time::Duration)>,
 }
@@ -72,6 +78,12 @@ impl Fakes {
         let mut s = self.lock();
         s.sessions.retain(|(p, _)| p != platform);
         s.pending.retain(|(p, _)| p != platform);
+    }
+
+    /// From now on each session token of `platform` serves one page load;
+    /// a browser that does not keep the renewed cookie is signed out.
+    pub fn rotate_sessions(&self, platform: &str) {
+        self.lock().rotating.insert(platform.to_string());
     }
 
     /// A valid session token for `platform`, as a browser that signed in
@@ -168,6 +180,11 @@ impl Fakes {
         }
         let (platform, page) = trimmed.split_once('/').unwrap_or((trimmed, ""));
         let needs_session = self.lock().accounts.contains_key(platform);
+        if needs_session && !is_asset(page) && self.has_session(platform, request.headers()) {
+            if let Some(renewed) = self.rotate(platform, &request) {
+                return Ok(renewed);
+            }
+        }
         if needs_session && !is_asset(page) && !self.has_session(platform, request.headers()) {
             let login = self.login_path(platform);
             let public = format!("/{page}") == login || format!("/{page}").starts_with(&format!("{login}/"));
@@ -180,6 +197,32 @@ impl Fakes {
 
     fn login_path(&self, platform: &str) -> String {
         Source::Directory(self.root.clone()).manifest(platform).login_path()
+    }
+
+    /// For a rotating platform, a page load with a token that already
+    /// served one: the token is ended and the same page asked for again
+    /// with a new one.
+    fn rotate(&self, platform: &str, request: &Request<Body>) -> Option<Response> {
+        let is_page = request.method() == Method::GET
+            && request.headers().get("sec-fetch-dest").and_then(|v| v.to_str().ok()) == Some("document");
+        let token = cookie(request.headers(), &format!("{SESSION_COOKIE}{platform}"))?.to_string();
+        let mut s = self.lock();
+        if !is_page || !s.rotating.contains(platform) {
+            return None;
+        }
+        let slot = (platform.to_string(), token);
+        if s.served.insert(slot.clone()) {
+            return None;
+        }
+        s.sessions.remove(&slot);
+        let renewed = new_token();
+        s.sessions.insert((platform.to_string(), renewed.clone()));
+        let again = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Some(redirect_with_cookie(&again, &format!("{SESSION_COOKIE}{platform}"), &renewed))
     }
 
     fn has_session(&self, platform: &str, headers: &axum::http::HeaderMap) -> bool {
