@@ -61,7 +61,8 @@ pub fn replace_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> 
     use std::io::Write;
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     // tempfile creates the file 0600.
-    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     file.write_all(contents)
         .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;

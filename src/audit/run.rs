@@ -277,6 +277,14 @@ fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
                 .hint("give ws://HOST:PORT/devtools/browser/ID, or the http://HOST:PORT of a browser or pool (README: Remote browsers)")
                 .into()
         }
+        Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::PoolFull>().is_some() => {
+            crate::failure::Failure {
+                exit: crate::exit::Exit::Incomplete,
+                message: format!("no browser from --browser-ws: {e:#}"),
+                hint: Some("try again later, or let the pool queue more connections (browserless: QUEUED)".into()),
+            }
+            .into()
+        }
         Source::Remote { .. } => crate::failure::Failure {
             exit: crate::exit::Exit::Incomplete,
             message: format!("no browser from --browser-ws: {e:#}"),

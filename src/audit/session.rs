@@ -92,7 +92,10 @@ pub async fn keep(browser: &Browser, tab: &Tab, pp: &PlatformPlan, options: &Aud
 
 /// Whether a page origin is one of the platform's hosts.
 fn origin_belongs(origin: &str, hosts: &[String]) -> bool {
-    let Some(host) = url::Url::parse(origin).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)) else {
+    let Some(host) = url::Url::parse(origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+    else {
         return false;
     };
     hosts.iter().any(|declared| {

@@ -75,7 +75,18 @@ pub(super) async fn devtools_address(
 pub(super) enum Connect {
     /// Nothing answered within the wait.
     NoAnswer,
+    /// A pool refused the connection because it is full (HTTP 429, or 503):
+    /// a later run may find room.
+    Full(anyhow::Error),
     Failed(anyhow::Error),
+}
+
+/// The HTTP status an endpoint refused the WebSocket upgrade with.
+fn refused_with(e: &chromiumoxide::error::CdpError) -> Option<u16> {
+    match e {
+        chromiumoxide::error::CdpError::Ws(tungstenite::Error::Http(response)) => Some(response.status().as_u16()),
+        _ => None,
+    }
 }
 
 pub(super) async fn connect(
@@ -107,10 +118,29 @@ pub(super) async fn connect(
         .await
         .map_err(|_| Connect::NoAnswer)?
         .map_err(|e| {
+            let shown = super::endpoint::redact_endpoint(url);
+            match refused_with(&e) {
+                Some(status @ (429 | 503)) => {
+                    return Connect::Full(
+                        super::endpoint::PoolFull(format!(
+                            "the browser pool at {shown} is full: it refused the connection (HTTP {status}), its queue has no room"
+                        ))
+                        .into(),
+                    )
+                }
+                Some(status @ (401 | 403)) => {
+                    return Connect::Failed(
+                        super::endpoint::NotABrowser(format!(
+                            "the browser at {shown} refused the connection (HTTP {status}): the token is missing or wrong"
+                        ))
+                        .into(),
+                    )
+                }
+                _ => {}
+            }
             // The library repeats its cause at every level; the root says it.
             let e = anyhow::Error::from(e);
             let network = e.chain().any(|c| c.is::<std::io::Error>());
-            let shown = super::endpoint::redact_endpoint(url);
             let message = format!(
                 "could not connect to the browser at {shown}: {}",
                 e.root_cause().to_string().replace(url, &shown)

@@ -11,6 +11,12 @@ use std::time::Duration;
 #[error("{0}")]
 pub struct NotABrowser(pub String);
 
+/// A browser pool refused the connection for want of room (HTTP 429): a
+/// later run may get a browser.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PoolFull(pub String);
+
 /// Checks a `--browser-ws` value: a `ws://`, `wss://`, `http://` or
 /// `https://` URL with a host. The error never repeats the value.
 pub fn parse(endpoint: &str) -> Result<url::Url, String> {

@@ -152,7 +152,7 @@ impl Browser {
                         crate::browser::redact_endpoint(url),
                         wait.as_secs()
                     ),
-                    Connect::Failed(e) => e,
+                    Connect::Failed(e) | Connect::Full(e) => e,
                 })?;
                 Ok(Browser {
                     inner,
@@ -224,7 +224,7 @@ impl Browser {
                         options.executable.display(),
                         options.start_wait.as_secs()
                     ),
-                    Connect::Failed(e) => e,
+                    Connect::Failed(e) | Connect::Full(e) => e,
                 });
             }
         };

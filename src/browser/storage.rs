@@ -79,7 +79,10 @@ impl Tab {
     /// Gives every page this tab loads, before its own scripts run, the
     /// local storage kept for its origin — only keys the page lacks, so a
     /// value the page holds is never replaced by an older one.
-    pub async fn seed_local_storage(&self, by_origin: &BTreeMap<String, BTreeMap<String, Secret>>) -> anyhow::Result<()> {
+    pub async fn seed_local_storage(
+        &self,
+        by_origin: &BTreeMap<String, BTreeMap<String, Secret>>,
+    ) -> anyhow::Result<()> {
         if by_origin.is_empty() {
             return Ok(());
         }

@@ -154,7 +154,13 @@ pub fn save(dir: &Path, state: &State) -> anyhow::Result<()> {
 /// browser's may be newer (a rotated sign-in token), and reusing an old one
 /// can sign the account out.
 pub fn missing_from<'a>(stored: &'a [Cookie], browser: &[Cookie]) -> Vec<&'a Cookie> {
-    let key = |c: &Cookie| (c.name.clone(), c.domain.trim_start_matches('.').to_ascii_lowercase(), c.path.clone());
+    let key = |c: &Cookie| {
+        (
+            c.name.clone(),
+            c.domain.trim_start_matches('.').to_ascii_lowercase(),
+            c.path.clone(),
+        )
+    };
     let held: std::collections::BTreeSet<_> = browser.iter().map(key).collect();
     stored.iter().filter(|c| !held.contains(&key(c))).collect()
 }
@@ -204,7 +210,11 @@ mod tests {
     fn no_file_is_no_state_and_a_damaged_one_is_named_without_its_contents() {
         let dir = tempfile::tempdir().unwrap();
         assert!(load(dir.path()).unwrap().is_none());
-        std::fs::write(path(dir.path()), r#"{"version":1,"cookies":[{"name":"sid","value":"hunter2""#).unwrap();
+        std::fs::write(
+            path(dir.path()),
+            r#"{"version":1,"cookies":[{"name":"sid","value":"hunter2""#,
+        )
+        .unwrap();
         let e = load(dir.path()).unwrap_err().to_string();
         assert!(e.contains(FILE) && e.contains("damaged"), "{e}");
         assert!(!e.contains("hunter2"), "{e}");
@@ -217,7 +227,10 @@ mod tests {
     fn stored_cookies_only_fill_what_the_browser_lacks() {
         let stored = vec![cookie("sid", ".x.com", "old"), cookie("pref", "x.com", "1")];
         let browser = vec![cookie("sid", "x.com", "rotated")];
-        let missing: Vec<&str> = missing_from(&stored, &browser).iter().map(|c| c.name.as_str()).collect();
+        let missing: Vec<&str> = missing_from(&stored, &browser)
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
         assert_eq!(missing, ["pref"]);
     }
 }

@@ -6,6 +6,7 @@ mod support;
 mod accounts_e2e;
 mod apply_e2e;
 mod bad_inputs;
+mod browserless_e2e;
 mod check_e2e;
 mod cli;
 mod conformance_e2e;

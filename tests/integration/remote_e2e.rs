@@ -271,7 +271,11 @@ fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
     let state = env.data.path().join("sessions/linkedin/privaudit-session.json");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
-        std::fs::metadata(&state).expect("portable session state").permissions().mode() & 0o777,
+        std::fs::metadata(&state)
+            .expect("portable session state")
+            .permissions()
+            .mode()
+            & 0o777,
         0o600
     );
     let ws = format!("http://127.0.0.1:{}", separate.port);
@@ -287,7 +291,11 @@ fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
             .args(replica.base_url_args(&["linkedin"]))
             .output()
             .expect("runs");
-        (out.status.code(), json(&out.stdout), String::from_utf8_lossy(&out.stderr).to_string())
+        (
+            out.status.code(),
+            json(&out.stdout),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     };
     for round in 1..=2 {
         let (code, report, stderr) = run(&["check", "linkedin"], true);
@@ -298,13 +306,25 @@ fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
     assert_eq!(code, Some(0), "{report:#}\n{stderr}");
     assert_eq!(ai_status(&report), "fixed", "{report:#}\n{stderr}");
     let (code, report, stderr) = run(&["check", "linkedin"], true);
-    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+    assert_eq!(
+        (code, ai_status(&report)),
+        (Some(0), "ok".into()),
+        "{report:#}\n{stderr}"
+    );
     // Home again: the local profile's token died on the pool; the state
     // renewed there is newer, and wins.
     let (code, report, stderr) = run(&["check", "linkedin"], false);
-    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+    assert_eq!(
+        (code, ai_status(&report)),
+        (Some(0), "ok".into()),
+        "{report:#}\n{stderr}"
+    );
     let (code, report, stderr) = run(&["check", "linkedin"], true);
-    assert_eq!((code, ai_status(&report)), (Some(0), "ok".into()), "{report:#}\n{stderr}");
+    assert_eq!(
+        (code, ai_status(&report)),
+        (Some(0), "ok".into()),
+        "{report:#}\n{stderr}"
+    );
 }
 
 /// Stored credentials on a pool: the first run signs in inside its own
@@ -334,7 +354,16 @@ fn a_sign_in_on_a_remote_browser_is_kept_for_the_next_run() {
     for round in 1..=2 {
         let out = env
             .cmd()
-            .args(["--browser-ws", &ws, "--timeout", "15", "check", "linkedin", "--format", "json"])
+            .args([
+                "--browser-ws",
+                &ws,
+                "--timeout",
+                "15",
+                "check",
+                "linkedin",
+                "--format",
+                "json",
+            ])
             .args(replica.base_url_args(&["linkedin"]))
             .output()
             .expect("runs");

@@ -222,7 +222,11 @@ impl Fakes {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        Some(redirect_with_cookie(&again, &format!("{SESSION_COOKIE}{platform}"), &renewed))
+        Some(redirect_with_cookie(
+            &again,
+            &format!("{SESSION_COOKIE}{platform}"),
+            &renewed,
+        ))
     }
 
     fn has_session(&self, platform: &str, headers: &axum::http::HeaderMap) -> bool {
