@@ -71,18 +71,18 @@ pub async fn keep(browser: &Browser, tab: &Tab, pp: &PlatformPlan, options: &Aud
             return;
         }
     };
-    if cookies.is_empty() {
-        // A platform that keeps no cookie keeps no session worth replacing.
-        return;
-    }
     let mut local_storage = match session.state() {
         Ok(Some(old)) => old.local_storage,
         _ => BTreeMap::new(),
     };
     if let Some((origin, items)) = tab.local_storage(state::LOCAL_STORAGE_LIMIT).await {
-        if origin_belongs(&origin, &hosts) {
+        if origin_belongs(&origin, &hosts) && !items.is_empty() {
             local_storage.insert(origin, items);
         }
+    }
+    if cookies.is_empty() && local_storage.is_empty() {
+        // Nothing that could sign anyone in: not worth replacing a session with.
+        return;
     }
     let now = State { cookies, local_storage };
     if let Err(e) = session.keep(&now) {

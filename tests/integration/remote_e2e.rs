@@ -376,3 +376,59 @@ fn a_sign_in_on_a_remote_browser_is_kept_for_the_next_run() {
         );
     }
 }
+
+/// A platform that keeps its session in local storage, not in a cookie:
+/// the sign-in made on the pool is kept with the session and given to the
+/// next run's fresh browser context, which then needs no sign-in.
+#[test]
+fn a_session_kept_in_local_storage_travels_to_a_remote_browser() {
+    require_chromium();
+    let separate = Separate::start();
+    let env = Env::new();
+    let fixtures = crate::support::repo().join("tests/fixtures/fidelity");
+    let replica = Replica::serve_dir(fixtures.join("site"));
+    std::fs::write(
+        env.config.path().join("accounts.toml"),
+        "[storagesession]\nusername = \"reader@example.org\"\npassword_command = \"printf '%s' 'correct horse'\"\n",
+    )
+    .expect("accounts.toml");
+    let ws = format!("http://127.0.0.1:{}", separate.port);
+    let sign_ins = || {
+        replica
+            .server
+            .requests()
+            .iter()
+            .filter(|r| r.contains("/storagesession/login"))
+            .count()
+    };
+    let check = || {
+        let out = env
+            .cmd()
+            .arg("--rules")
+            .arg(fixtures.join("rules/storagesession.toml"))
+            .args([
+                "--browser-ws",
+                &ws,
+                "--timeout",
+                "15",
+                "check",
+                "storagesession",
+                "--format",
+                "json",
+            ])
+            .args(replica.base_url_args(&["storagesession"]))
+            .output()
+            .expect("runs");
+        let report = json(&out.stdout);
+        let status = finding(&report, "storagesession.ads")["status"].clone();
+        assert_eq!(status, "drift", "{report:#}\n{}", String::from_utf8_lossy(&out.stderr));
+    };
+    check();
+    assert!(sign_ins() >= 1, "the first run signs in");
+    let state = env.data.path().join("sessions/storagesession/privaudit-session.json");
+    let text = std::fs::read_to_string(&state).expect("the session was kept");
+    assert!(text.contains("storagesession-token"), "{text}");
+    let before = sign_ins();
+    check();
+    assert_eq!(sign_ins(), before, "signed in again: the local storage did not travel");
+}
