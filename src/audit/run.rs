@@ -274,7 +274,7 @@ fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
             .into(),
         Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::NotABrowser>().is_some() => {
             crate::failure::Failure::usage(format!("--browser-ws is not a browser: {e:#}"))
-                .hint("give ws://HOST:PORT/devtools/browser/ID, or the http://HOST:PORT of a browser or pool (README: Remote browsers)")
+                .hint("give ws://HOST:PORT/devtools/browser/ID, or the http://HOST:PORT of a browser or pool (README: Remote browsers and scaling out)")
                 .into()
         }
         Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::PoolFull>().is_some() => {

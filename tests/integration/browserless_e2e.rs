@@ -299,16 +299,21 @@ fn three_accounts_are_read_at_once_on_one_pool() {
     replica.fakes.require_login("linkedin", reader());
     replica.fakes.delay("/linkedin/settings", Duration::from_millis(1500));
     let accounts: Vec<Env> = (0..3).map(|_| Env::new()).collect();
+    let ws = format!("ws://127.0.0.1:{}/?token={TOKEN}", pool.port);
+    // Signed in through the pool too: no local Chromium is needed.
     for env in &accounts {
         let cookies = replica.session_cookies_file(env.config.path(), "linkedin");
         env.cmd()
-            .args(["login", "linkedin", "--cookies"])
+            .args(["--browser-ws", &ws, "login", "linkedin", "--cookies"])
             .arg(&cookies)
             .args(replica.base_url_args(&["linkedin"]))
             .assert()
             .code(0);
+        assert!(
+            !env.data.path().join("sessions/linkedin/Default").exists(),
+            "a local Chromium profile was made"
+        );
     }
-    let ws = format!("ws://127.0.0.1:{}/?token={TOKEN}", pool.port);
     let runs: Vec<Child> = accounts
         .iter()
         .map(|env| {
