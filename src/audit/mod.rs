@@ -1,5 +1,6 @@
 //! Runs a plan against the browser and turns what it reads into findings.
-//! `run` is the whole run (browsers, interrupts, apply's question); `check`
+//! `run` is the whole run (browsers, interrupts, apply's question), `groups`
+//! which browser and session read which platform; `check`
 //! reads every platform, `platform` audits one platform in its tab, `page`
 //! reads one page carefully, `apply` changes drifted settings, `signin`
 //! signs in with stored credentials, `session` seeds a tab with a saved
@@ -9,6 +10,7 @@ pub mod apply;
 pub mod check;
 mod evidence;
 pub mod finding;
+mod groups;
 pub mod obstacles;
 mod options;
 pub mod page;
@@ -22,5 +24,5 @@ pub mod stop;
 
 pub use check::{check, needs_browser};
 pub use finding::{FailureClass, Finding, Run, Status, Summary};
-pub use options::AuditOptions;
-pub use run::{run, Browsers, Hooks, Mode, RunOptions, Sessions};
+pub use options::{AuditOptions, Browsers, Hooks, Mode, RunOptions, Sessions};
+pub use run::run;

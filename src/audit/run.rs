@@ -3,99 +3,19 @@
 //! apply, changed after the person agreed. Ctrl-C or SIGTERM closes the
 //! browser before returning.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::apply;
 use super::check::{check_into, needs_browser};
 use super::finding::{
     all_browser_items, in_plan_order, manual_findings, Finding, Run, Status, Summary, SCHEMA_VERSION,
 };
-use super::options::AuditOptions;
-use crate::browser::{Browser, LaunchOptions, Source};
+use super::options::{AuditOptions, Hooks, Mode, RunOptions};
+use crate::browser::{Browser, Source};
 use crate::evidence::Evidence;
-use crate::plan::{Plan, PlanItem, PlatformPlan};
-use crate::secrets::Credentials;
-use crate::sessions::Session;
-
-/// What a run does with the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Check,
-    /// Demo runs say so in their reports.
-    Demo,
-    Apply {
-        dry_run: bool,
-        yes: bool,
-    },
-}
-
-impl Mode {
-    pub fn command(self) -> &'static str {
-        match self {
-            Mode::Check => "check",
-            Mode::Demo => "demo",
-            Mode::Apply { dry_run: true, .. } => "apply --dry-run",
-            Mode::Apply { .. } => "apply",
-        }
-    }
-}
-
-/// Where browsers come from.
-#[derive(Debug, Clone)]
-pub enum Browsers {
-    /// Start Chromium locally.
-    Local { executable: PathBuf, headed: bool },
-    /// An existing CDP endpoint (`--browser-ws`).
-    Remote { url: String },
-}
-
-/// Saved sign-in sessions and credentials (check and apply on real
-/// accounts; never demo or `rules test`).
-#[derive(Debug, Clone)]
-pub struct Sessions {
-    /// `<data>/sessions`, one profile directory per platform.
-    pub root: PathBuf,
-    /// Stored credentials by platform, for unattended sign-in.
-    pub credentials: BTreeMap<String, Credentials>,
-}
-
-/// Everything a run needs, resolved from the command line by the caller.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    pub mode: Mode,
-    pub jobs: usize,
-    /// Per page and per control.
-    pub timeout: Duration,
-    /// How long a browser may take to start, or a pool to give one.
-    pub browser_wait: Duration,
-    pub browsers: Browsers,
-    /// A Chromium profile the user signed in with themselves
-    /// (`--browser-profile`): every platform is read in it.
-    pub browser_profile: Option<PathBuf>,
-    pub sessions: Option<Sessions>,
-    /// `--evidence DIR` and whether to `--redact`.
-    pub evidence: Option<(PathBuf, bool)>,
-    pub rules_version: String,
-    /// Where the profile came from, for the report.
-    pub profile: String,
-}
-
-/// What a run tells the person running it, and asks them.
-pub trait Hooks: Sync {
-    fn note(&self, message: &str);
-    fn warn(&self, message: &str);
-    /// A platform finished (`phase`: "read" or "changed").
-    fn platform_done(&self, platform: &str, phase: &str);
-    /// apply: what is about to change (or, `dry_run`, would).
-    fn show_plan(&self, drifted: &[&Finding], dry_run: bool);
-    /// apply: true to go on with `changes` changes. Called from a blocking
-    /// context: it may read a terminal.
-    fn approve(&self, changes: usize) -> bool;
-}
+use crate::plan::{Plan, PlanItem};
 
 /// Runs the plan. Errors are configuration problems found before any
 /// browser work (an evidence directory that cannot be created).
@@ -125,10 +45,10 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
                     .map(|s| s.credentials.clone())
                     .unwrap_or_default(),
             ),
-            sessions: Arc::new(saved_sessions(plan, options, hooks)),
+            sessions: Arc::new(super::groups::saved_sessions(plan, options, hooks)),
         };
         let runtime = crate::runtime::new()?;
-        let groups = browser_groups(plan, options)?;
+        let groups = super::groups::browser_groups(plan, options)?;
         let mut started = false;
         for (n, (group, source)) in groups.iter().enumerate() {
             let (read, stopped) = match runtime.block_on(in_browser(group, source, &audit, options.mode, hooks)) {
@@ -165,90 +85,6 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
         profile: options.profile.clone(),
         summary: Summary::of(&findings),
         findings,
-    })
-}
-
-/// Which browser reads which platforms: a remote browser or an explicit
-/// profile reads all; otherwise each platform with a saved session (or
-/// stored credentials) gets a browser on its own session directory, and
-/// the rest share one with a fresh profile.
-fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Result<Vec<(Plan, Source)>> {
-    let (executable, headed) = match &options.browsers {
-        Browsers::Remote { url } => {
-            let remote = Source::Remote {
-                url: url.clone(),
-                timeout: options.timeout,
-                wait: options.browser_wait,
-            };
-            return Ok(vec![(plan.clone(), remote)]);
-        }
-        Browsers::Local { executable, headed } => (executable.clone(), *headed),
-    };
-    let launch = |dir: Option<PathBuf>| {
-        Source::Launch(LaunchOptions {
-            executable: executable.clone(),
-            headed,
-            user_data_dir: dir,
-            timeout: options.timeout,
-            start_wait: options.browser_wait,
-            os_keyring: false,
-        })
-    };
-    let subplan = |platforms: Vec<PlatformPlan>| Plan { platforms };
-    let sessions = match (&options.sessions, &options.browser_profile) {
-        (Some(s), None) => s,
-        (_, profile) => return Ok(vec![(plan.clone(), launch(profile.clone()))]),
-    };
-    let mut groups = Vec::new();
-    let mut shared = Vec::new();
-    for pp in &plan.platforms {
-        let id = &pp.platform.id;
-        let session = Session::of(&sessions.root, id);
-        if session.exists() || sessions.credentials.contains_key(id) {
-            let dir = session.profile_dir()?.to_path_buf();
-            groups.push((subplan(vec![pp.clone()]), launch(Some(dir))));
-        } else {
-            shared.push(pp.clone());
-        }
-    }
-    if !shared.is_empty() {
-        groups.insert(0, (subplan(shared), launch(None)));
-    }
-    Ok(groups)
-}
-
-/// The platforms whose session is used and kept: those with a saved
-/// session, and those with stored credentials (a sign-in during the run
-/// starts one). None without sessions (demo, `rules test`) or with the
-/// person's own `--browser-profile`.
-fn saved_sessions(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> BTreeMap<String, Session> {
-    let Some(sessions) = options.sessions.as_ref().filter(|_| options.browser_profile.is_none()) else {
-        return BTreeMap::new();
-    };
-    let remote = matches!(options.browsers, Browsers::Remote { .. });
-    let mut out = BTreeMap::new();
-    for pp in plan.platforms.iter().filter(|pp| needs_browser_platform(pp)) {
-        let id = &pp.platform.id;
-        let session = Session::of(&sessions.root, id);
-        if !session.exists() && !sessions.credentials.contains_key(id) {
-            continue;
-        }
-        // A pool's browser gets only the portable state: a session saved
-        // before privaudit kept one cannot travel, and says so.
-        if remote && session.exists() && matches!(session.state(), Ok(None)) {
-            hooks.warn(&format!(
-                "the saved session of {id} cannot go to --browser-ws: it was saved before sessions were portable; run `privaudit login {id}` (or one local `privaudit check {id}`) to make it so"
-            ));
-        }
-        out.insert(id.clone(), session);
-    }
-    out
-}
-
-/// Whether one platform has a setting read in a browser.
-fn needs_browser_platform(pp: &PlatformPlan) -> bool {
-    needs_browser(&Plan {
-        platforms: vec![pp.clone()],
     })
 }
 
