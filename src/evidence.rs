@@ -29,6 +29,30 @@ struct Record<'a> {
     locator: &'a str,
     value: Option<&'a str>,
     screenshot: Option<String>,
+    /// SHA-256 of the screenshot file, hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    screenshot_sha256: Option<String>,
+    /// The control's accessibility node, as Chromium gave it over CDP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accessibility: Option<&'a serde_json::Value>,
+    /// The control's markup with its label, at most 2,000 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dom: Option<&'a str>,
+}
+
+/// What was captured of a control besides its value.
+#[derive(Default)]
+pub struct Captured<'a> {
+    /// The band of the page around the control, outlined (PNG).
+    pub png: Option<&'a [u8]>,
+    pub accessibility: Option<serde_json::Value>,
+    pub dom: Option<String>,
+}
+
+/// SHA-256 of `bytes`, lowercase hex (as `sha256sum` prints it).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What one evidence record is about.
@@ -61,10 +85,10 @@ impl Evidence {
         subject: &Subject,
         phase: &str,
         value: Option<&str>,
-        png: Option<&[u8]>,
+        captured: &Captured,
     ) -> anyhow::Result<()> {
         let stem = format!("{}.{}.{phase}", subject.platform, subject.setting);
-        let screenshot = match png {
+        let screenshot = match captured.png {
             Some(bytes) => {
                 let name = format!("{stem}.png");
                 fsutil::write_private_bytes(&self.dir.join(&name), bytes)?;
@@ -83,6 +107,9 @@ impl Evidence {
             locator: subject.locator,
             value,
             screenshot,
+            screenshot_sha256: captured.png.map(sha256_hex),
+            accessibility: captured.accessibility.as_ref(),
+            dom: captured.dom.as_deref(),
         };
         let json = serde_json::to_string_pretty(&record).context("could not encode an evidence record")?;
         fsutil::write_private_file(&self.dir.join(format!("{stem}.json")), &(json + "\n"))

@@ -14,6 +14,7 @@ pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod conformance;
+pub mod dataset;
 pub mod defaults;
 pub mod diag;
 pub mod doctor;
@@ -36,6 +37,7 @@ pub mod rules;
 pub mod runtime;
 pub mod secrets;
 pub mod sessions;
+pub mod survey;
 pub mod textfile;
 pub mod timestamp;
 pub mod transitions;
@@ -119,6 +121,9 @@ where
         Command::Auth(cmd) => commands::auth::run(&ctx, cmd),
         Command::Login(args) => commands::login::run(&ctx, args),
         Command::Defaults(args) => commands::defaults::run(&ctx, args),
+        Command::Survey(args) => commands::survey::run(&ctx, args),
+        Command::Dataset(command) => commands::dataset::run(&ctx, command),
+        Command::Report(args) => commands::report::run(&ctx, args),
         Command::History(args) => commands::history::run(&ctx, args),
         Command::Policy(cmd) => commands::policy::run(&ctx, cmd),
         Command::Setup(args) => commands::login::setup::run(&ctx, args),

@@ -1,10 +1,11 @@
 //! Saving what a setting looked like (`--evidence`): a screenshot band
-//! around the control and a JSON record, per reading.
+//! around the control (outlined), and a JSON record with its accessibility
+//! node and a DOM excerpt, per reading.
 
 use super::options::AuditOptions;
 use super::page;
 use crate::browser::Tab;
-use crate::evidence::Subject;
+use crate::evidence::{Captured, Subject};
 use crate::plan::{PlanItem, PlatformPlan};
 
 /// One piece of evidence about to be saved.
@@ -53,7 +54,16 @@ pub async fn record(tab: &Tab, options: &AuditOptions, pp: &PlatformPlan, item: 
         url,
         locator: &locator,
     };
-    if let Err(e) = evidence.record(&subject, shot.phase, shot.value, png.as_deref()) {
+    let (accessibility, dom) = match shot.node {
+        Some(id) => (tab.ax_node_json(id).await, tab.dom_excerpt(id).await),
+        None => (None, None),
+    };
+    let captured = Captured {
+        png: png.as_deref(),
+        accessibility,
+        dom,
+    };
+    if let Err(e) = evidence.record(&subject, shot.phase, shot.value, &captured) {
         tracing::warn!(
             "could not save evidence for {}.{}: {e:#}",
             pp.platform.id,

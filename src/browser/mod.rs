@@ -6,7 +6,8 @@
 //! `network` and `dialogs` (what a tab watches), `ax` (the accessibility
 //! tree), `locate` (finding controls), `act` (clicking, choosing, typing),
 //! `capture` (screenshots), `cookie` (session cookies), `storage` (what
-//! a tab's browser context holds: cookies and local storage).
+//! a tab's browser context holds: cookies and local storage), `print`
+//! (a report to PDF).
 
 pub mod act;
 pub mod ax;
@@ -22,6 +23,7 @@ pub mod launch;
 pub mod locate;
 pub mod network;
 pub mod orphans;
+pub mod print;
 mod process;
 pub mod profile_lock;
 pub mod read;

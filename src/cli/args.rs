@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::account_args::{AuthCommand, LoginArgs, SetupArgs};
 use super::audit_args::{ApplyArgs, CheckArgs, NotifyArgs, RevertArgs};
+use super::journalist_args::{DatasetCommand, ReportArgs, SurveyArgs};
 use super::values::{parse_base_url, parse_keep, parse_moment, ListFormat, OutputArgs};
 use crate::exit::Exit;
 use crate::output::{ColorWhen, Format};
@@ -138,6 +139,14 @@ pub enum Command {
     Defaults(DefaultsArgs),
     /// The recorded runs: a timeline per setting
     History(HistoryArgs),
+    /// Read every setting of test accounts (never change one) into a
+    /// dataset with evidence: for journalists
+    Survey(SurveyArgs),
+    /// Verify, sign or export datasets
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
+    /// One self-contained page (HTML, or PDF) of a run or a dataset
+    Report(ReportArgs),
     /// Watch the platforms' privacy policies for changes
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -211,6 +220,14 @@ pub enum SchemaName {
     PolicyShow,
     /// `sessions --format json`
     Sessions,
+    /// A dataset's `data.json` (`survey`, `dataset export`)
+    Dataset,
+    /// A dataset's `accounts.json`
+    DatasetAccounts,
+    /// `dataset verify --format json`
+    DatasetVerify,
+    /// `defaults --observed DIR… --format json`
+    DefaultsObserved,
 }
 
 impl SchemaName {
@@ -230,6 +247,10 @@ pub struct DefaultsArgs {
     /// Write to FILE instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Compare the documented defaults with what datasets observed (one or
+    /// more `survey` folders, merged; their dates show changes over time)
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub observed: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

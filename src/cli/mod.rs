@@ -5,6 +5,7 @@ mod account_args;
 mod args;
 mod audit_args;
 mod context;
+mod journalist_args;
 mod values;
 mod version;
 
@@ -12,5 +13,6 @@ pub use account_args::*;
 pub use args::*;
 pub use audit_args::*;
 pub use context::Context;
+pub use journalist_args::*;
 pub use values::{ListFormat, OutputArgs};
 pub use version::long_version;

@@ -1,4 +1,5 @@
-//! `privaudit defaults`: the cross-platform matrix of documented defaults.
+//! `privaudit defaults`: the cross-platform matrix of documented defaults,
+//! and with `--observed DIR…` documented against observed.
 
 use crate::cli::Context;
 use crate::cli::{DefaultsArgs, DefaultsFormat};
@@ -7,14 +8,10 @@ use crate::exit::Exit;
 use crate::failure::Failure;
 
 pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
-    let catalogue = super::load_rules(ctx)?;
-    let matrix = defaults::build(&catalogue);
-    let text = match args.format {
-        DefaultsFormat::Table => matrix.table(ctx.console.stdout_color),
-        DefaultsFormat::Markdown => matrix.markdown(),
-        DefaultsFormat::Csv => matrix.csv()?,
-        DefaultsFormat::Json => serde_json::to_string_pretty(&matrix)? + "\n",
-        DefaultsFormat::Html => html::render(&matrix, &super::today().to_string()),
+    let text = if args.observed.is_empty() {
+        documented(ctx, &args)?
+    } else {
+        observed(&args)?
     };
     match &args.output {
         Some(path) => {
@@ -26,4 +23,45 @@ pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Documented against observed, from datasets (each verified first: a
+/// matrix is only as good as the files it comes from).
+fn observed(args: &DefaultsArgs) -> anyhow::Result<String> {
+    let mut datasets = Vec::new();
+    for dir in &args.observed {
+        let verified = crate::dataset::verify::verify(dir, None).map_err(|e| Failure::usage(format!("{e:#}")))?;
+        if !verified.ok {
+            return Err(Failure::usage(format!(
+                "{} does not verify: {}",
+                dir.display(),
+                verified.problems.join("; ")
+            ))
+            .hint("`privaudit dataset verify DIR` lists what is wrong")
+            .into());
+        }
+        let dataset = crate::dataset::Dataset::load(dir).map_err(|e| Failure::usage(format!("{e:#}")))?;
+        datasets.push((dir.display().to_string(), dataset));
+    }
+    let matrix = crate::defaults::observed::build(&datasets);
+    Ok(match args.format {
+        DefaultsFormat::Table => matrix.table(),
+        DefaultsFormat::Markdown => matrix.markdown(),
+        DefaultsFormat::Csv => matrix.csv()?,
+        DefaultsFormat::Json => serde_json::to_string_pretty(&matrix)? + "\n",
+        DefaultsFormat::Html => matrix.html(&super::today().to_string()),
+    })
+}
+
+fn documented(ctx: &Context, args: &DefaultsArgs) -> anyhow::Result<String> {
+    let catalogue = super::load_rules(ctx)?;
+    let matrix = defaults::build(&catalogue);
+    let text = match args.format {
+        DefaultsFormat::Table => matrix.table(ctx.console.stdout_color),
+        DefaultsFormat::Markdown => matrix.markdown(),
+        DefaultsFormat::Csv => matrix.csv()?,
+        DefaultsFormat::Json => serde_json::to_string_pretty(&matrix)? + "\n",
+        DefaultsFormat::Html => html::render(&matrix, &super::today().to_string()),
+    };
+    Ok(text)
 }

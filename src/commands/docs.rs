@@ -53,5 +53,9 @@ pub fn json_schema(output: SchemaName) -> schemars::Schema {
         SchemaName::PolicyList => of::<crate::policy::PolicyList>(),
         SchemaName::PolicyShow => of::<crate::policy::PolicyShown>(),
         SchemaName::Sessions => of::<crate::doctor::sessions::Sessions>(),
+        SchemaName::Dataset => of::<crate::dataset::Data>(),
+        SchemaName::DatasetAccounts => of::<crate::dataset::Accounts>(),
+        SchemaName::DatasetVerify => of::<crate::dataset::verify::Verified>(),
+        SchemaName::DefaultsObserved => of::<crate::defaults::observed::ObservedMatrix>(),
     }
 }

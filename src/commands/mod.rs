@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dataset;
 pub mod defaults;
 pub mod demo;
 pub mod docs;
@@ -15,8 +16,10 @@ pub mod login;
 pub mod logout;
 pub mod policy;
 pub mod profile;
+pub mod report;
 pub mod rules;
 pub mod sessions;
+pub mod survey;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,6 +3,7 @@
 //! default, where, and on whose word. Pure: rules in, matrix out.
 
 pub mod html;
+pub mod observed;
 
 use serde::Serialize;
 

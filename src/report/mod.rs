@@ -6,6 +6,7 @@ mod cells;
 mod conformance;
 mod csv;
 mod markdown;
+pub mod page;
 mod run;
 pub mod story;
 mod table;

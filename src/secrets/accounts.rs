@@ -36,12 +36,13 @@ pub fn load(path: &std::path::Path) -> anyhow::Result<BTreeMap<String, Account>>
 
 impl Account {
     pub fn resolve(&self, platform: &str) -> anyhow::Result<Credentials> {
-        let password = run(&self.password_command)
+        let password = secret_from_command(&self.password_command)
             .with_context(|| format!("the password_command for {platform} in accounts.toml failed"))?;
         let totp = match &self.totp_command {
-            Some(cmd) => {
-                Some(run(cmd).with_context(|| format!("the totp_command for {platform} in accounts.toml failed"))?)
-            }
+            Some(cmd) => Some(
+                secret_from_command(cmd)
+                    .with_context(|| format!("the totp_command for {platform} in accounts.toml failed"))?,
+            ),
             None => None,
         };
         Ok(Credentials {
@@ -54,7 +55,7 @@ impl Account {
 
 /// Runs `sh -c cmd` and takes the first line of its output. The output is
 /// a secret: it is never part of an error.
-fn run(cmd: &str) -> anyhow::Result<Secret> {
+pub fn secret_from_command(cmd: &str) -> anyhow::Result<Secret> {
     let output = crate::external::run(cmd, None, &[], crate::external::timeout())
         .with_context(|| format!("`{cmd}` did not give a password"))?;
     if !output.status.success() {

@@ -21,6 +21,7 @@ mod fidelity_e2e;
 mod field;
 mod fuzz;
 mod history_cli;
+mod journalist_e2e;
 mod profile;
 mod realapps_e2e;
 mod remote_e2e;

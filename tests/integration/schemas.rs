@@ -65,7 +65,8 @@ fn assert_valid(name: SchemaName, output: &[u8]) {
         .collect();
     assert!(errors.is_empty(), "{}: {errors:#?}\n{instance:#}", name.file_name());
     if let Some(object) = instance.as_object() {
-        if name != SchemaName::RulesTest {
+        // A dataset's files carry the dataset's format_version instead.
+        if name != SchemaName::RulesTest && name != SchemaName::Dataset && name != SchemaName::DatasetAccounts {
             assert!(
                 object.contains_key("schema_version"),
                 "{} has no schema_version",
@@ -157,4 +158,33 @@ fn outputs_from_the_browser_follow_their_schemas() {
     assert_valid(SchemaName::Sessions, &out.stdout);
     let out = env.cmd().args(["doctor", "--format", "json"]).output().unwrap();
     assert_valid(SchemaName::Doctor, &out.stdout);
+    // The check of `x` above, exported as a dataset, and what reads one.
+    let dataset = env.data.path().join("dataset");
+    env.cmd()
+        .args(["dataset", "export", "--region", "EU", "-o"])
+        .arg(&dataset)
+        .assert()
+        .code(0);
+    assert_valid(SchemaName::Dataset, &std::fs::read(dataset.join("data.json")).unwrap());
+    assert!(json(&std::fs::read(dataset.join("data.json")).unwrap())["rows"]
+        .as_array()
+        .is_some_and(|rows| !rows.is_empty()));
+    assert_valid(
+        SchemaName::DatasetAccounts,
+        &std::fs::read(dataset.join("accounts.json")).unwrap(),
+    );
+    let out = env
+        .cmd()
+        .args(["dataset", "verify", "--format", "json"])
+        .arg(&dataset)
+        .output()
+        .unwrap();
+    assert_valid(SchemaName::DatasetVerify, &out.stdout);
+    let out = env
+        .cmd()
+        .args(["defaults", "--format", "json", "--observed"])
+        .arg(&dataset)
+        .output()
+        .unwrap();
+    assert_valid(SchemaName::DefaultsObserved, &out.stdout);
 }
