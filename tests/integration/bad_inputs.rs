@@ -286,8 +286,37 @@ fn census() -> Vec<Row> {
         with("data directory is a file: check", DataDirIsAFile, &["check", "linkedin", "--browser", "/nonexistent/chromium"], 2, "is a file, not a directory"),
         with("accounts: not TOML", Accounts("[linkedin\n"), &["auth", "show", "linkedin"], 2, "accounts.toml"),
         with("accounts: unknown key", Accounts("[linkedin]\nusername = \"me\"\npasword_command = \"x\"\n"), &["auth", "show", "linkedin"], 2, "accounts.toml"),
+        // --- Journalists: survey files, datasets, reports ----------------
+        row("survey: no such file", &["survey", "{tmp}/none.toml", "-o", "{tmp}/out"], 2, "cannot read"),
+        with("survey: a misspelt key", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\nregoin = \"EU\"\n"), SURVEY, 2, "survey.toml:4:1"),
+        with("survey: a label that is a path", File("survey.toml", b"[[account]]\nlabel = \"../a\"\ndata_dir = \".\"\n"), SURVEY, 2, "names a folder"),
+        with("survey: a data_dir that does not exist", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \"nowhere\"\n"), SURVEY, 2, "privaudit login"),
+        with("survey: no account", File("survey.toml", b"# nothing yet\n"), SURVEY, 2, "no [[account]]"),
+        with("survey: a creation date that is not a date", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\ncreated = \"last week\"\n"), SURVEY, 2, "not a date"),
+        with("survey: the same label twice", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\n[[account]]\nlabel = \"a\"\ndata_dir = \".\"\n"), SURVEY, 2, "listed twice"),
+        with("survey: an account without a saved session", File("survey.toml", SURVEY_ONE), SURVEY, 2, "has no saved session"),
+        with("survey: an unknown platform", File("survey.toml", SURVEY_ONE), &["survey", "{tmp}/survey.toml", "-o", "{tmp}/out", "--platform", "nosuch"], 2, "nosuch"),
+        with("survey: into a folder that holds files", File("survey.toml", SURVEY_ONE), &["survey", "{tmp}/survey.toml", "-o", "{tmp}", "--platform", "linkedin"], 2, "already holds files"),
+        with("survey: apply's --yes", File("survey.toml", SURVEY_ONE), &["survey", "{tmp}/survey.toml", "-o", "{tmp}/out", "--yes"], 2, "--yes"),
+        row("dataset verify: no such folder", &["dataset", "verify", "{tmp}/none"], 2, "is not a dataset folder"),
+        with("dataset verify: no manifest", File("ds/data.json", b"{}"), &["dataset", "verify", "{tmp}/ds"], 1, "MANIFEST.sha256 is missing"),
+        with("dataset verify: a manifest line that is not one", File("ds/MANIFEST.sha256", b"nonsense\n"), &["dataset", "verify", "{tmp}/ds"], 1, "line 1"),
+        with("dataset verify: a manifest pointing outside", File("ds/MANIFEST.sha256", b"0000000000000000000000000000000000000000000000000000000000000000  ../secrets\n"), &["dataset", "verify", "{tmp}/ds"], 1, "outside the dataset"),
+        with("dataset verify: a file no manifest lists", File("ds/MANIFEST.sha256", b""), &["dataset", "verify", "{tmp}/ds"], 1, "data.json"),
+        with("dataset verify: a public key that is none", File("ds/MANIFEST.sha256", b""), &["dataset", "verify", "{tmp}/ds", "-P", "RWnot-a-key"], 2, "neither a file nor a minisign key"),
+        with("dataset sign: a dataset that does not verify", File("ds/data.json", b"{}"), &["dataset", "sign", "{tmp}/ds", "--secret-key", "{tmp}/none.key"], 2, "does not verify"),
+        row("dataset export: no history", &["dataset", "export", "-o", "{tmp}/out"], 2, "no run is recorded yet"),
+        row("report: no history and no dataset", &["report", "--html", "-o", "{tmp}/r.html"], 2, "no run is recorded yet"),
+        with("report: a dataset that does not verify", File("ds/data.json", b"{}"), &["report", "--html", "{tmp}/ds", "-o", "{tmp}/r.html"], 2, "does not verify"),
+        with("defaults --observed: not a dataset", File("ds/data.json", b"{\"format_version\": 9}"), &["defaults", "--observed", "{tmp}/ds"], 2, "does not verify"),
     ]
 }
+
+/// `survey {tmp}/survey.toml -o {tmp}/out`.
+const SURVEY: &[&str] = &["survey", "{tmp}/survey.toml", "-o", "{tmp}/out"];
+
+/// One account whose data directory is the scratch directory.
+const SURVEY_ONE: &[u8] = b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\n";
 
 fn prepare(row: &Row, env: &Env, tmp: &Path) {
     let write = |path: &Path, bytes: &[u8]| {

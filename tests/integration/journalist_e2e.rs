@@ -40,7 +40,8 @@ fn row<'a>(data: &'a serde_json::Value, account: &str) -> &'a serde_json::Value 
 fn older_copy(from: &Path, to: &Path, day: &str, value: &str) {
     crate::support::copy_dir(from, to);
     let file = to.join("data.json");
-    let mut data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("data.json")).expect("JSON");
+    let mut data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("data.json")).expect("JSON");
     for r in data["rows"].as_array_mut().expect("rows") {
         r["read_at"] = format!("{day}T10:00:00Z").into();
         if r["account"] == "us-plus" && r["setting"] == SETTING {
@@ -276,4 +277,36 @@ fn two_accounts_are_surveyed_verified_merged_and_reported() {
         "{} bytes",
         bytes.len()
     );
+}
+
+/// For a person: the report of an apply shows each value before and after,
+/// and loads nothing.
+#[test]
+fn a_report_of_an_apply_shows_before_and_after() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    env.cmd()
+        .args(["apply", "linkedin", "--yes"])
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0);
+    let work = tempfile::tempdir().unwrap();
+    let html = work.path().join("apply.html");
+    env.cmd().args(["report", "--html", "-o"]).arg(&html).assert().code(0);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("What was changed"), "{page}");
+    let changed = regex::Regex::new(
+        r"<td>Data for Generative AI Improvement</td><td>on</td><td>off</td><td class=.status.>fixed</td>",
+    )
+    .unwrap();
+    assert!(changed.is_match(&page), "{page}");
+    assert!(page.contains("default-src 'none'"));
+    // A run number that is not one is refused, naming what it expects.
+    env.cmd()
+        .args(["report", "--html", "#99", "-o"])
+        .arg(&html)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no such run"));
 }
