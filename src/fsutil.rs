@@ -71,6 +71,21 @@ pub fn replace_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Writes a file the person named with `-o`: a new or existing regular
+/// file only. A link, a device or a FIFO is refused, so that neither its
+/// target's mode is changed nor a write blocks.
+pub fn write_output_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_file() {
+            anyhow::bail!(
+                "{} is not a regular file (a link, directory, device or FIFO): give -o a file path",
+                path.display()
+            );
+        }
+    }
+    write_private_bytes(path, contents)
+}
+
 /// Makes an existing file readable only by its owner.
 pub fn make_private_file(path: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]

@@ -70,15 +70,11 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
     }
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let mut seen = std::collections::BTreeSet::new();
+    let mut dirs = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for entry in file.account {
         let label = entry.label.trim().to_string();
-        let named = !label.is_empty()
-            && label.len() <= 64
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if !named {
+        if !is_label(&label) {
             anyhow::bail!(
                 "{}: account label `{}` must be 1–64 lowercase letters, digits, `-` or `_` (it names a folder)",
                 path.display(),
@@ -98,6 +94,13 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
             }
         }
         let data_dir = expand_home(&entry.data_dir, base);
+        if data_dir.exists() && !data_dir.is_dir() {
+            anyhow::bail!(
+                "{}: account `{label}`: data_dir {} is a file, not a privaudit data directory",
+                path.display(),
+                data_dir.display()
+            );
+        }
         if !data_dir.is_dir() {
             anyhow::bail!(
                 "{}: account `{label}`: data_dir {} does not exist; sign the account in first with `PRIVAUDIT_DATA_DIR={} privaudit login PLATFORM`",
@@ -105,6 +108,19 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
                 data_dir.display(),
                 data_dir.display()
             );
+        }
+        let canonical = std::fs::canonicalize(&data_dir).unwrap_or_else(|_| data_dir.clone());
+        if !dirs.insert(canonical) {
+            anyhow::bail!(
+                "{}: account `{label}`: data_dir {} is another account's too; each account needs its own",
+                path.display(),
+                data_dir.display()
+            );
+        }
+        for (platform, url) in &entry.base_url {
+            if let Err(why) = check_base_url(url) {
+                anyhow::bail!("{}: account `{label}`: base_url for {platform}: {why}", path.display());
+            }
         }
         let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         out.push(SurveyAccount {
@@ -122,10 +138,34 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
     Ok(out)
 }
 
+/// A base URL as `--base-url` takes it: http(s), a host, no credentials
+/// (the error never repeats the URL: it may hold a token).
+fn check_base_url(given: &str) -> Result<(), &'static str> {
+    let url = url::Url::parse(given).map_err(|_| "not a URL")?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("not an http:// or https:// URL with a host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("it carries a user name or password; give the URL without them");
+    }
+    Ok(())
+}
+
+/// Whether a label can name an account's folder: 1–64 lowercase letters,
+/// digits, `-` or `_`.
+pub fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 64
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
 /// `~/x` is under the home directory; a relative path is relative to the
 /// survey file.
 fn expand_home(given: &str, base: &Path) -> PathBuf {
-    if let Some(rest) = given.strip_prefix("~/") {
+    if given == "~" || given.starts_with("~/") {
+        let rest = given.trim_start_matches('~').trim_start_matches('/');
         if let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()) {
             return home.join(rest);
         }

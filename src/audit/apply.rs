@@ -84,7 +84,12 @@ async fn apply_platform(
         }
         let outcome = apply_item(&tab, pp, item, options, cancel).await;
         let f = match outcome {
-            Ok(f) => f,
+            Ok(f) => {
+                if matches!(f.status, Status::Fixed | Status::Ok | Status::Drift) {
+                    super::session::read_signed_in(pp, options);
+                }
+                f
+            }
             Err(s) => {
                 let f = stopped(pp, item, &s);
                 // A sign-in page, a blocked redirect or a lost browser will

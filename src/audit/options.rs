@@ -22,7 +22,17 @@ pub struct AuditOptions {
     /// Saved sessions by platform: seeded into each platform's tab and
     /// written back after it was read signed in.
     pub sessions: std::sync::Arc<std::collections::BTreeMap<String, crate::sessions::Session>>,
+    /// The browser context each platform with a session was opened in, and
+    /// whether a page of it was read signed in, so an interrupted run can
+    /// still keep what was renewed.
+    pub opened: std::sync::Arc<std::sync::Mutex<Opened>>,
 }
+
+type ContextId = chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
+
+/// Platform → the browser context its tab is in, and whether a page of it
+/// was read signed in.
+pub type Opened = BTreeMap<String, (Option<ContextId>, bool)>;
 
 /// What a run does with the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,7 +57,15 @@ pub async fn check_platform(browser: &Browser, pp: &PlatformPlan, options: &Audi
             }
         }
         match outcome {
-            Ok(findings) => out.extend(findings),
+            Ok(findings) => {
+                if findings
+                    .iter()
+                    .any(|f| matches!(f.status, Status::Ok | Status::Drift | Status::ReEnabled))
+                {
+                    super::session::read_signed_in(pp, options);
+                }
+                out.extend(findings)
+            }
             Err(s) => {
                 out.extend(items.iter().map(|i| stopped(pp, i, &s)));
                 if s.whole_platform {

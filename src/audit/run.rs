@@ -46,6 +46,7 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
                     .unwrap_or_default(),
             ),
             sessions: Arc::new(super::groups::saved_sessions(plan, options, hooks)),
+            opened: Default::default(),
         };
         let runtime = crate::runtime::new()?;
         let groups = super::groups::browser_groups(plan, options)?;
@@ -55,7 +56,7 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
                 Group::Done { findings, interrupted } => (findings, interrupted),
                 // No browser at all: one cause, said once, before anything
                 // was read (a browser that did start keeps its findings).
-                Group::NoBrowser(e) if !started => return Err(no_browser(source, e)),
+                Group::NoBrowser(e) if !started => return Err(no_browser(source, e).into()),
                 Group::NoBrowser(e) => {
                     let message = format!("the browser for these platforms did not start: {e:#}");
                     (all_browser_items(group, Status::Error, &message), false)
@@ -100,18 +101,16 @@ enum Group {
 /// The error for a run that got no browser at all: a local Chromium that
 /// cannot start is the machine's configuration (exit 2); a pool that gives
 /// none may be full, which a later run may not find (exit 3).
-fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
+pub fn no_browser(source: &Source, e: anyhow::Error) -> crate::failure::Failure {
     match source {
         Source::Launch(options) => crate::failure::Failure::usage(format!("Chromium could not start: {e:#}"))
             .hint(format!(
                 "`privaudit doctor` checks the browser; --browser names another Chromium (this one: {})",
                 options.executable.display()
-            ))
-            .into(),
+            )),
         Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::NotABrowser>().is_some() => {
             crate::failure::Failure::usage(format!("--browser-ws is not a browser: {e:#}"))
                 .hint("give ws://HOST:PORT/devtools/browser/ID, or the http://HOST:PORT of a browser or pool (README: Remote browsers and scaling out)")
-                .into()
         }
         Source::Remote { .. } if e.downcast_ref::<crate::browser::endpoint::PoolFull>().is_some() => {
             crate::failure::Failure {
@@ -119,14 +118,12 @@ fn no_browser(source: &Source, e: anyhow::Error) -> anyhow::Error {
                 message: format!("no browser from --browser-ws: {e:#}"),
                 hint: Some("try again later, or let the pool queue more connections (browserless: QUEUED)".into()),
             }
-            .into()
         }
         Source::Remote { .. } => crate::failure::Failure {
             exit: crate::exit::Exit::Incomplete,
             message: format!("no browser from --browser-ws: {e:#}"),
             hint: Some("try again later, or wait longer with --browser-wait".into()),
-        }
-        .into(),
+        },
     }
 }
 
@@ -144,10 +141,21 @@ async fn in_browser(plan: &Plan, source: &Source, options: &AuditOptions, mode: 
     // Signal handlers go in before Chromium starts: a Ctrl-C that killed us
     // between launch and audit would leave the browser running.
     let mut interrupts = Interrupts::install();
-    // The launch itself is not raced against an interrupt: dropping it half
-    // way would leave Chromium's helpers running. A Ctrl-C meanwhile is kept
-    // by the handler and acted on right after, with a proper shutdown.
-    let browser = match Browser::open(source).await {
+    // A launch is not raced against an interrupt: dropping it half way
+    // would leave Chromium's helpers running. A Ctrl-C meanwhile is kept by
+    // the handler and acted on right after, with a proper shutdown. Waiting
+    // for a pool is: nothing of ours runs yet, and the wait can be long.
+    let opened = match source {
+        Source::Remote { .. } => tokio::select! {
+            opened = Browser::open(source) => opened,
+            _ = interrupts.recv() => {
+                hooks.warn("interrupted while waiting for a browser: nothing was read");
+                return Group::Done { findings: not_read_interrupted(plan), interrupted: true };
+            }
+        },
+        Source::Launch(_) => Browser::open(source).await,
+    };
+    let browser = match opened {
         Ok(b) => b,
         Err(e) => return Group::NoBrowser(e),
     };
@@ -162,6 +170,9 @@ async fn in_browser(plan: &Plan, source: &Source, options: &AuditOptions, mode: 
         // What was read stays in the report and the history; the rest says
         // it was not read. Nothing was changed.
         hooks.warn("interrupted: nothing was changed; the report lists what was read");
+        // What the platforms renewed before the interrupt is kept: on a
+        // pool the contexts go with the shutdown.
+        super::session::rescue(&browser, plan, options).await;
         browser.shutdown().await;
         let unread: Vec<Finding> = not_read_interrupted(plan)
             .into_iter()
@@ -216,6 +227,10 @@ async fn in_browser(plan: &Plan, source: &Source, options: &AuditOptions, mode: 
         } else if !drifted.is_empty() && !dry_run {
             hooks.note("nothing was changed");
         }
+    }
+    if interrupted {
+        // A second interrupt dropped the apply in hand with its tab.
+        super::session::rescue(&browser, plan, options).await;
     }
     browser.shutdown().await;
     Group::Done { findings, interrupted }

@@ -19,8 +19,24 @@ pub async fn open_tab(browser: &Browser, pp: &PlatformPlan, options: &AuditOptio
     let Some(session) = options.sessions.get(&pp.platform.id) else {
         return Ok(tab);
     };
-    let Some(saved) = session.state()? else {
-        return Ok(tab);
+    options
+        .opened
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(pp.platform.id.clone(), (tab.context().cloned(), false));
+    let saved = match session.state() {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return Ok(tab),
+        // The profile beside it may still hold the session (a local run);
+        // on a pool the platform then reads as signed out, and says why.
+        Err(e) => {
+            tracing::warn!(
+                "{}: the saved session's portable copy cannot be used ({e:#}); run `privaudit login {}`",
+                pp.platform.id,
+                pp.platform.id
+            );
+            return Ok(tab);
+        }
     };
     let hosts = super::scope::cookie_hosts(pp);
     let now = chrono::Utc::now().timestamp() as f64;
@@ -37,8 +53,20 @@ pub async fn open_tab(browser: &Browser, pp: &PlatformPlan, options: &AuditOptio
         .filter(|c| c.belongs_to(&hosts) && c.expires.is_none_or(|e| e > now))
         .cloned()
         .collect();
-    if !seed.is_empty() {
-        tab.set_cookies(&seed).await?;
+    if !seed.is_empty() && tab.set_cookies(&seed).await.is_err() {
+        // One cookie Chromium refuses (too long, a bad name) must not cost
+        // the others: one at a time, skipping the refused.
+        let mut refused = 0;
+        for cookie in &seed {
+            if tab.set_cookies(std::slice::from_ref(cookie)).await.is_err() {
+                refused += 1;
+            }
+        }
+        tracing::warn!(
+            "{}: the browser refused {refused} of the session's {} cookies",
+            pp.platform.id,
+            seed.len()
+        );
     }
     let storage: BTreeMap<_, _> = saved
         .local_storage
@@ -60,11 +88,49 @@ pub async fn open_tab(browser: &Browser, pp: &PlatformPlan, options: &AuditOptio
 /// the platform was read signed in: a signed-out browser's cookies would
 /// replace a session that a new sign-in could still renew.
 pub async fn keep(browser: &Browser, tab: &Tab, pp: &PlatformPlan, options: &AuditOptions) {
+    keep_context(browser, tab.context().cloned(), Some(tab), pp, options).await;
+}
+
+/// Notes that a page of the platform was just read signed in.
+pub fn read_signed_in(pp: &PlatformPlan, options: &AuditOptions) {
+    if let Some(entry) = options
+        .opened
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get_mut(&pp.platform.id)
+    {
+        entry.1 = true;
+    }
+}
+
+/// After an interrupt, keeps the session of every platform a page of which
+/// was read signed in before it, from the browser context its tab was in
+/// (the tab itself was dropped with the interrupted work).
+pub async fn rescue(browser: &Browser, plan: &crate::plan::Plan, options: &AuditOptions) {
+    let opened = options
+        .opened
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    for pp in &plan.platforms {
+        if let Some((context, true)) = opened.get(&pp.platform.id) {
+            keep_context(browser, context.clone(), None, pp, options).await;
+        }
+    }
+}
+
+async fn keep_context(
+    browser: &Browser,
+    context: Option<chromiumoxide::cdp::browser_protocol::browser::BrowserContextId>,
+    tab: Option<&Tab>,
+    pp: &PlatformPlan,
+    options: &AuditOptions,
+) {
     let Some(session) = options.sessions.get(&pp.platform.id) else {
         return;
     };
     let hosts = super::scope::cookie_hosts(pp);
-    let cookies = match browser.cookies_of(tab).await {
+    let cookies = match browser.cookies_in_context(context).await {
         Ok(all) => all.into_iter().filter(|c| c.belongs_to(&hosts)).collect::<Vec<_>>(),
         Err(e) => {
             tracing::warn!("{}: the session was not saved: {e:#}", pp.platform.id);
@@ -75,7 +141,10 @@ pub async fn keep(browser: &Browser, tab: &Tab, pp: &PlatformPlan, options: &Aud
         Ok(Some(old)) => old.local_storage,
         _ => BTreeMap::new(),
     };
-    if let Some((origin, items)) = tab.local_storage(state::LOCAL_STORAGE_LIMIT).await {
+    if let Some((origin, items)) = match tab {
+        Some(tab) => tab.local_storage(state::LOCAL_STORAGE_LIMIT).await,
+        None => None,
+    } {
         if origin_belongs(&origin, &hosts) && !items.is_empty() {
             local_storage.insert(origin, items);
         }

@@ -17,14 +17,19 @@ pub struct NotABrowser(pub String);
 #[error("{0}")]
 pub struct PoolFull(pub String);
 
-/// Checks a `--browser-ws` value: a `ws://`, `wss://`, `http://` or
-/// `https://` URL with a host. The error never repeats the value.
+/// Checks a `--browser-ws` value: a `ws://` or `http://` URL with a host
+/// (TLS endpoints are refused, with the way round it). The error never repeats the value.
 pub fn parse(endpoint: &str) -> Result<url::Url, String> {
     // Whatever was given may be a secret in a place no parser expects it:
     // the errors name none of it.
     let url = url::Url::parse(endpoint.trim()).map_err(|e| format!("the --browser-ws value is not a URL ({e})"))?;
-    if !matches!(url.scheme(), "ws" | "wss" | "http" | "https") || url.host_str().is_none() {
-        return Err("the --browser-ws value is not a ws://, wss://, http:// or https:// URL of a browser".into());
+    if matches!(url.scheme(), "wss" | "https") {
+        // privaudit's CDP connection is built without TLS (tested only on
+        // plain WebSockets); saying so beats a handshake error.
+        return Err("--browser-ws over TLS (wss://, https://) is not supported: reach the pool over ws:// on loopback or a private network, e.g. through an SSH tunnel (ssh -L 3000:localhost:3000 HOST, then ws://127.0.0.1:3000/?token=…)".into());
+    }
+    if !matches!(url.scheme(), "ws" | "http") || url.host_str().is_none() {
+        return Err("the --browser-ws value is not a ws:// or http:// URL of a browser".into());
     }
     Ok(url)
 }

@@ -148,7 +148,7 @@ impl Browser {
                 let ws = super::endpoint::websocket_url(&endpoint, *wait).await?;
                 let (inner, handler, gone) = connect(&ws, *timeout, *wait).await.map_err(|e| match e {
                     Connect::NoAnswer => anyhow!(
-                        "no answer from the browser at {} within {} s: a browser pool holds connections while its queue is full",
+                        "no answer from the browser at {} within {} s (--browser-wait): a browser pool leaves a queued connection unanswered until a browser is free",
                         crate::browser::redact_endpoint(url),
                         wait.as_secs()
                     ),
@@ -272,9 +272,15 @@ impl Browser {
                 .as_ref()
                 .map(|c| std::mem::take(&mut *c.lock().unwrap_or_else(std::sync::PoisonError::into_inner)))
                 .unwrap_or_default();
-            for context in made {
-                let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.dispose_browser_context(context)).await;
-            }
+            // All at once, and 5 s at most in all: a browser that stopped
+            // answering must not hold the run for 5 s per platform.
+            let inner = &self.inner;
+            let disposals = made.into_iter().map(|context| inner.dispose_browser_context(context));
+            let _ = tokio::time::timeout(
+                Duration::from_secs(5).min(self.timeout),
+                futures::future::join_all(disposals),
+            )
+            .await;
             self.handler.abort();
             return;
         };

@@ -24,6 +24,14 @@ impl Browser {
         self.cookies_in(tab.context.clone()).await
     }
 
+    /// Every cookie of a browser context (None: the default one).
+    pub async fn cookies_in_context(
+        &self,
+        context: Option<chromiumoxide::cdp::browser_protocol::browser::BrowserContextId>,
+    ) -> anyhow::Result<Vec<Cookie>> {
+        self.cookies_in(context).await
+    }
+
     async fn cookies_in(
         &self,
         context: Option<chromiumoxide::cdp::browser_protocol::browser::BrowserContextId>,

@@ -92,15 +92,24 @@ impl Browser {
             .background(false);
         let mut in_context = None;
         if let Some(contexts) = &self.contexts {
-            let context = tokio::time::timeout(self.timeout, self.inner.create_browser_context(Default::default()))
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!(
-                        "the browser did not make a browser context within {} s",
-                        self.timeout.as_secs()
-                    )
-                })?
-                .context("could not make a browser context")?;
+            let context = tokio::time::timeout(
+                self.timeout,
+                self.inner.create_browser_context(
+                    // Gone with the connection too: a run killed with -9 leaves
+                    // no signed-in context behind in a shared browser.
+                    chromiumoxide::cdp::browser_protocol::target::CreateBrowserContextParams::builder()
+                        .dispose_on_detach(true)
+                        .build(),
+                ),
+            )
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "the browser did not make a browser context within {} s",
+                    self.timeout.as_secs()
+                )
+            })?
+            .context("could not make a browser context")?;
             contexts
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -143,6 +152,11 @@ impl Browser {
 }
 
 impl Tab {
+    /// The browser context the tab is in; None for the browser's default one.
+    pub fn context(&self) -> Option<&chromiumoxide::cdp::browser_protocol::browser::BrowserContextId> {
+        self.context.as_ref()
+    }
+
     pub fn cdp(&self) -> &Cdp {
         &self.cdp
     }

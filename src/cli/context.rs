@@ -38,7 +38,8 @@ impl Context {
             lock_wait: Duration::from_secs(args.lock_wait),
             extra_rules: args.rules.clone(),
             browser: args.browser.clone(),
-            browser_ws: args.browser_ws.clone(),
+            // An empty PRIVAUDIT_BROWSER_WS= is no pool, as an unset one.
+            browser_ws: args.browser_ws.clone().filter(|u| !u.trim().is_empty()),
             headed: args.headed,
             jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
             jobs_given: args.jobs.is_some(),

@@ -106,6 +106,23 @@ pub fn run(ctx: &Context, command: DatasetCommand) -> anyhow::Result<Exit> {
 
 /// A recorded check as a dataset of one account.
 fn export(ctx: &Context, run: Option<&str>, output: &std::path::Path, account: Account) -> anyhow::Result<Exit> {
+    // What a survey file would refuse, export refuses too.
+    if !crate::survey::is_label(&account.label) {
+        return Err(Failure::usage(format!(
+            "--label `{}` must be 1–64 lowercase letters, digits, `-` or `_`",
+            crate::output::untrusted::one_line(&account.label)
+        ))
+        .into());
+    }
+    if let Some(created) = &account.created {
+        if chrono::NaiveDate::parse_from_str(created, "%Y-%m-%d").is_err() {
+            return Err(Failure::usage(format!(
+                "--created `{}` is not a date (YYYY-MM-DD)",
+                crate::output::untrusted::one_line(created)
+            ))
+            .into());
+        }
+    }
     let catalogue = load_rules(ctx)?;
     let path = ctx.history_path();
     if !path.exists() {

@@ -15,7 +15,11 @@ pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+            // A file is read later, in a terminal too: only what the
+            // console would print reaches it.
+            let text = crate::output::untrusted::for_terminal(&text, false);
+            crate::fsutil::write_output_file(path, text.as_bytes())
+                .map_err(|e| Failure::usage(format!("cannot write {}: {e:#}", path.display())))?;
             ctx.console.note(&format!("wrote {}", path.display()));
         }
         None => {
@@ -29,7 +33,12 @@ pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
 /// matrix is only as good as the files it comes from).
 fn observed(args: &DefaultsArgs) -> anyhow::Result<String> {
     let mut datasets = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for dir in &args.observed {
+        // The same folder twice would count its readings twice.
+        if !seen.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())) {
+            continue;
+        }
         let verified = crate::dataset::verify::verify(dir, None).map_err(|e| Failure::usage(format!("{e:#}")))?;
         if !verified.ok {
             return Err(Failure::usage(format!(
@@ -41,7 +50,14 @@ fn observed(args: &DefaultsArgs) -> anyhow::Result<String> {
             .into());
         }
         let dataset = crate::dataset::Dataset::load(dir).map_err(|e| Failure::usage(format!("{e:#}")))?;
-        datasets.push((dir.display().to_string(), dataset));
+        // The folder's name, not where it sits on this machine: the page is
+        // for publishing.
+        let name = dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| dir.display().to_string());
+        datasets.push((name, dataset));
     }
     let matrix = crate::defaults::observed::build(&datasets);
     Ok(match args.format {

@@ -14,16 +14,29 @@ use crate::report::page::{self, Image};
 pub fn run(ctx: &Context, args: ReportArgs) -> anyhow::Result<Exit> {
     let pdf = args.pdf || (!args.html && args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")));
     let generated = crate::timestamp::now();
-    let html = match args.source.as_deref() {
-        Some(given) if Path::new(given).is_dir() => dataset_html(Path::new(given), &generated)?,
-        other => run_html(ctx, other, &generated)?,
+    let is_run = |s: &str| {
+        let digits = s.trim_start_matches('#');
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
     };
-    if pdf {
-        let bytes = print(ctx, &html)?;
-        crate::fsutil::write_private_bytes(&args.output, &bytes).map_err(|e| Failure::usage(format!("{e:#}")))?;
-    } else {
-        crate::fsutil::write_private_file(&args.output, &html).map_err(|e| Failure::usage(format!("{e:#}")))?;
+    let html = match args.source.as_deref() {
+        // `#3` or `3` is a run; a folder is a dataset.
+        Some(given) if is_run(given) => run_html(ctx, Some(given), &generated)?,
+        Some(given) if Path::new(given).is_dir() => dataset_html(Path::new(given), &generated)?,
+        Some(given) => {
+            return Err(Failure::usage(format!(
+                "`{}` is neither a run number nor a dataset folder",
+                crate::output::untrusted::one_line(given)
+            ))
+            .hint("`privaudit history` lists the runs")
+            .into())
+        }
+        None => run_html(ctx, None, &generated)?,
+    };
+    if !pdf && args.output.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        ctx.console.warn("writing HTML into a .pdf file: --pdf prints a PDF");
     }
+    let bytes = if pdf { print(ctx, &html)? } else { html.into_bytes() };
+    crate::fsutil::write_output_file(&args.output, &bytes).map_err(|e| Failure::usage(format!("{e:#}")))?;
     ctx.console.note(&format!("wrote {}", args.output.display()));
     Ok(Exit::Ok)
 }
@@ -50,7 +63,9 @@ fn dataset_html(dir: &Path, generated: &str) -> anyhow::Result<String> {
         })
     };
     let signature = match verified.signature.as_str() {
-        "not-checked" => "signed (MANIFEST.sha256.minisig); check it with the publisher's key",
+        "not-checked" => {
+            "a signature file is present but was NOT checked here; check it with the publisher's public key"
+        }
         _ => "not signed",
     };
     Ok(page::dataset_page(

@@ -24,7 +24,13 @@ pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
         }
         ListFormat::Table => {
             let mut t = table(
-                ["Platform", "Saved (UTC)", "Age", "Last read signed in (UTC)"],
+                [
+                    "Platform",
+                    "Saved (UTC)",
+                    "Age",
+                    "Last read signed in (UTC)",
+                    "Portable (pool)",
+                ],
                 TableStyle::Natural,
             );
             for r in rows {
@@ -33,6 +39,7 @@ pub fn run(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
                     r.since.unwrap_or_else(|| "?".into()),
                     r.age_days.map(|d| format!("{d} d")).unwrap_or_else(|| "?".into()),
                     r.last_verified_read.unwrap_or_else(|| "never".into()),
+                    r.portable_state,
                 ]);
             }
             ctx.console.print(&format!("{t}\n"));

@@ -25,8 +25,6 @@ pub fn run(ctx: &Context, args: SurveyArgs) -> anyhow::Result<Exit> {
     for a in &accounts {
         planned.push((a, account_plan(&catalogue, a, &args)?));
     }
-    dataset::write::prepare(&args.output)
-        .map_err(|e| Failure::usage(format!("{e:#}")).hint("give -o a new folder for this survey"))?;
     let browsers = match &ctx.browser_ws {
         Some(url) => Browsers::Remote { url: url.clone() },
         None => Browsers::Local {
@@ -35,11 +33,33 @@ pub fn run(ctx: &Context, args: SurveyArgs) -> anyhow::Result<Exit> {
             headed: ctx.headed,
         },
     };
-    let mut rows = Vec::new();
-    for (account, plan) in &planned {
-        ctx.console.note(&format!("surveying {}", account.account.label));
-        rows.extend(survey_one(ctx, &catalogue, account, plan, &browsers, &args)?);
+    // Every account's lock before anything is written: their sessions are
+    // written back as any run's, and a held one is found now, not half way.
+    let mut locks = Vec::new();
+    for a in &accounts {
+        locks.push(crate::lock::acquire(&a.data_dir, ctx.lock_wait)?);
     }
+    dataset::write::prepare(&args.output)
+        .map_err(|e| Failure::usage(format!("{e:#}")).hint("give -o a new folder for this survey"))?;
+    // Half a survey is no dataset: the folder this survey made goes if it
+    // does not finish.
+    let outcome = survey_all(ctx, &catalogue, &planned, &browsers, &args);
+    drop(locks);
+    let rows = match outcome {
+        Ok(Some(rows)) => rows,
+        Ok(None) => {
+            let _ = std::fs::remove_dir_all(&args.output);
+            ctx.console.warn(&format!(
+                "interrupted: no dataset was written ({} removed)",
+                args.output.display()
+            ));
+            return Ok(Exit::Interrupted);
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&args.output);
+            return Err(e);
+        }
+    };
     let files = dataset::write::finish(
         &args.output,
         "survey",
@@ -62,6 +82,25 @@ pub fn run(ctx: &Context, args: SurveyArgs) -> anyhow::Result<Exit> {
     Ok(if unread > 0 { Exit::Incomplete } else { Exit::Ok })
 }
 
+/// Every account in turn; None when an interrupt stopped it.
+fn survey_all(
+    ctx: &Context,
+    catalogue: &Catalogue,
+    planned: &[(&SurveyAccount, Plan)],
+    browsers: &Browsers,
+    args: &SurveyArgs,
+) -> anyhow::Result<Option<Vec<Row>>> {
+    let mut rows = Vec::new();
+    for (account, plan) in planned {
+        ctx.console.note(&format!("surveying {}", account.account.label));
+        match survey_one(ctx, catalogue, account, plan, browsers, args)? {
+            Some(read) => rows.extend(read),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(rows))
+}
+
 /// The readable settings of the account's platforms: those named, or those
 /// it has a saved session for.
 fn account_plan(catalogue: &Catalogue, a: &SurveyAccount, args: &SurveyArgs) -> anyhow::Result<Plan> {
@@ -79,13 +118,22 @@ fn account_plan(catalogue: &Catalogue, a: &SurveyAccount, args: &SurveyArgs) -> 
             ))
             .into());
         }
-        saved.into_iter().map(|s| s.platform).collect()
+        // A session left for a platform the rules no longer know is not
+        // this survey's business.
+        saved
+            .into_iter()
+            .map(|s| s.platform)
+            .filter(|p| catalogue.platform(p).is_some())
+            .collect()
     } else {
         args.platforms.clone()
     };
     let mut base_urls = args.base_urls.clone();
     base_urls.extend(a.base_urls.iter().cloned());
-    let mut plan = plan(catalogue, &Profile::preset(Preset::Strict), &platforms, &[], &base_urls)?;
+    let mut plan = plan(catalogue, &Profile::preset(Preset::Strict), &platforms, &[], &base_urls).map_err(|e| {
+        Failure::usage(format!("account `{}`: {e:#}", a.account.label))
+            .hint("README \"For journalists\" shows a survey file")
+    })?;
     // A form or an e-mail is not something a page shows: nothing to observe.
     for pp in &mut plan.platforms {
         pp.items
@@ -102,6 +150,7 @@ fn account_plan(catalogue: &Catalogue, a: &SurveyAccount, args: &SurveyArgs) -> 
     Ok(plan)
 }
 
+/// One account's rows; None when an interrupt stopped its run.
 fn survey_one(
     ctx: &Context,
     catalogue: &Catalogue,
@@ -109,9 +158,8 @@ fn survey_one(
     plan: &Plan,
     browsers: &Browsers,
     args: &SurveyArgs,
-) -> anyhow::Result<Vec<Row>> {
-    // The account's own lock: its sessions are written back as any run's.
-    let _lock = crate::lock::acquire(&a.data_dir, ctx.lock_wait)?;
+) -> anyhow::Result<Option<Vec<Row>>> {
+    crate::fsutil::create_private_dir(&args.output.join(dataset::EVIDENCE))?;
     let evidence_base = args.output.join(dataset::EVIDENCE).join(&a.account.label);
     let options = RunOptions {
         mode: Mode::Check,
@@ -130,6 +178,9 @@ fn survey_one(
     };
     let hooks = ConsoleHooks::new(ctx, plan.platforms.len());
     let run = audit::run(plan, &options, &hooks)?;
+    if run.interrupted {
+        return Ok(None);
+    }
     let evidence_dir = only_subdir(&evidence_base);
     let read_at = crate::timestamp::format(run.started_at);
     let mut rows = Vec::new();
@@ -186,7 +237,7 @@ fn survey_one(
             screenshot_sha256,
         });
     }
-    Ok(rows)
+    Ok(Some(rows))
 }
 
 /// The one run folder `Evidence::create` made under `base`.

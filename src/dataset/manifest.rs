@@ -13,18 +13,43 @@ use super::{MANIFEST, SIGNATURE};
 /// Path (relative, `/`-separated) → SHA-256 hex.
 pub type Listing = BTreeMap<String, String>;
 
-/// Every file under `dir` but the manifest and its signature, hashed.
-pub fn hash_folder(dir: &Path) -> anyhow::Result<Listing> {
+/// Every file under `dir` but the manifest and its signature, hashed as
+/// it is read (a large file is not held in memory). Anything that is not a
+/// regular file (a link, a FIFO that would block the read, a device) is
+/// not read: it is named in the second list.
+pub fn hash_folder(dir: &Path) -> anyhow::Result<(Listing, Vec<String>)> {
     let mut out = Listing::new();
-    for file in files_under(dir, dir)? {
+    let mut odd = Vec::new();
+    for (file, kind) in entries_under(dir)? {
         let relative = relative_name(dir, &file)?;
         if relative == MANIFEST || relative == SIGNATURE {
             continue;
         }
-        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        out.insert(relative, crate::evidence::sha256_hex(&bytes));
+        if kind != Kind::File {
+            odd.push(format!(
+                "{}: {}, not a file; a dataset holds only files",
+                escape(&relative),
+                kind.name()
+            ));
+            continue;
+        }
+        out.insert(relative, hash_file(&file)?);
     }
-    Ok(out)
+    Ok((out, odd))
+}
+
+/// SHA-256 of a file's bytes, streamed.
+fn hash_file(path: &Path) -> anyhow::Result<String> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A file name from disk, as it may be shown: no control character.
+fn escape(name: &str) -> String {
+    crate::output::untrusted::escape(name)
 }
 
 /// The manifest's text for `listing`.
@@ -72,9 +97,26 @@ fn relative_name(root: &Path, file: &Path) -> anyhow::Result<String> {
     Ok(parts.join("/"))
 }
 
-/// Regular files under `dir`, recursively; a symbolic link is refused (a
-/// dataset is data, and a link could point anywhere).
-fn files_under(root: &Path, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Link,
+    Other,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::File => "a file",
+            Kind::Link => "a symbolic link",
+            Kind::Other => "a FIFO, socket or device",
+        }
+    }
+}
+
+/// Everything under `dir`, recursively, with what it is; links are never
+/// followed.
+fn entries_under(dir: &Path) -> anyhow::Result<Vec<(PathBuf, Kind)>> {
     let mut out = Vec::new();
     let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for entry in entries {
@@ -82,14 +124,13 @@ fn files_under(root: &Path, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let kind = entry.file_type()?;
         let path = entry.path();
         if kind.is_symlink() {
-            anyhow::bail!(
-                "{} is a symbolic link; a dataset holds only files",
-                relative_name(root, &path)?
-            );
+            out.push((path, Kind::Link));
         } else if kind.is_dir() {
-            out.extend(files_under(root, &path)?);
+            out.extend(entries_under(&path)?);
+        } else if kind.is_file() {
+            out.push((path, Kind::File));
         } else {
-            out.push(path);
+            out.push((path, Kind::Other));
         }
     }
     Ok(out)
@@ -105,7 +146,8 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("evidence/a")).unwrap();
         std::fs::write(dir.path().join("data.json"), "{}").unwrap();
         std::fs::write(dir.path().join("evidence/a/x.png"), [1, 2, 3]).unwrap();
-        let listing = hash_folder(dir.path()).unwrap();
+        let (listing, odd) = hash_folder(dir.path()).unwrap();
+        assert!(odd.is_empty());
         let text = render(&listing);
         assert_eq!(parse(&text).unwrap(), listing);
         assert!(text.contains("  evidence/a/x.png\n"), "{text}");

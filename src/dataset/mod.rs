@@ -126,10 +126,65 @@ impl Dataset {
             );
         }
         let accounts: Accounts = read_json(&dir.join(ACCOUNTS_JSON))?;
-        Ok(Dataset {
+        if accounts.format_version != FORMAT_VERSION {
+            anyhow::bail!(
+                "{} is dataset format {}; this privaudit reads format {FORMAT_VERSION}",
+                dir.join(ACCOUNTS_JSON).display(),
+                accounts.format_version
+            );
+        }
+        let mut dataset = Dataset {
             data,
             accounts: accounts.accounts,
-        })
+        };
+        dataset.escape_text();
+        Ok(dataset)
+    }
+
+    /// A dataset is text nobody here wrote: whatever shows it (a terminal,
+    /// a table file, a page) gets no control character from it.
+    fn escape_text(&mut self) {
+        use crate::output::untrusted::escape;
+        let text = |s: &mut String| *s = escape(s);
+        let maybe = |s: &mut Option<String>| {
+            if let Some(v) = s {
+                *v = escape(v);
+            }
+        };
+        for a in &mut self.accounts {
+            text(&mut a.label);
+            maybe(&mut a.region);
+            maybe(&mut a.plan);
+            maybe(&mut a.created);
+            maybe(&mut a.note);
+        }
+        for r in &mut self.data.rows {
+            for field in [
+                &mut r.account,
+                &mut r.platform,
+                &mut r.setting,
+                &mut r.label,
+                &mut r.category,
+                &mut r.status,
+                &mut r.private_value,
+                &mut r.read_at,
+                &mut r.rules_version,
+            ] {
+                text(field);
+            }
+            for field in [
+                &mut r.observed,
+                &mut r.message,
+                &mut r.documented_default,
+                &mut r.url,
+                &mut r.evidence_screenshot,
+                &mut r.evidence_record,
+                &mut r.screenshot_sha256,
+            ] {
+                maybe(field);
+            }
+            r.documented_regions.iter_mut().for_each(text);
+        }
     }
 
     pub fn account(&self, label: &str) -> Option<&Account> {

@@ -36,13 +36,19 @@ pub fn sign(dir: &Path, secret_key: &Path, password: Option<String>) -> anyhow::
                 .map_err(|e| anyhow!("cannot open the secret key {}: {e}", secret_key.display()))?
         }
     };
-    let trusted = format!(
-        "privaudit dataset {}",
-        dir.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
-    );
-    let signature = minisign::sign(None, &key, std::io::Cursor::new(data), Some(&trusted), None)
+    // A fixed comment: the folder's local name is nobody's business, and
+    // minisign trims what it signs in a comment.
+    let trusted = format!("privaudit dataset manifest, signed {}", crate::timestamp::now());
+    let signature = minisign::sign(None, &key, std::io::Cursor::new(data.clone()), Some(&trusted), None)
         .map_err(|e| anyhow!("cannot sign: {e}"))?;
-    crate::fsutil::replace_private_file(&dir.join(SIGNATURE), signature.into_string().as_bytes())?;
+    let text = signature.into_string();
+    // What a reader will check, checked before it is written.
+    let reread =
+        SignatureBox::from_string(&text).map_err(|e| anyhow!("the signature made cannot be read back: {e}"))?;
+    let public = PublicKey::from_secret_key(&key).map_err(|e| anyhow!("cannot derive the public key: {e}"))?;
+    minisign::verify(&public, &reread, std::io::Cursor::new(data), true, false, false)
+        .map_err(|e| anyhow!("the signature made does not verify: {e}"))?;
+    crate::fsutil::replace_private_file(&dir.join(SIGNATURE), text.as_bytes())?;
     Ok(())
 }
 
@@ -57,6 +63,22 @@ pub fn public_key(given: &str) -> anyhow::Result<PublicKey> {
     }
     PublicKey::from_base64(given.trim())
         .map_err(|_| anyhow!("the public key is neither a file nor a minisign key (`RW…`, 56 characters)"))
+}
+
+/// Whether `<dir>` holds a signature file that parses as one (checked or
+/// not, a file that is no signature is never called one).
+pub fn present(dir: &Path) -> Result<bool, String> {
+    let file = dir.join(SIGNATURE);
+    match std::fs::symlink_metadata(&file) {
+        Err(_) => Ok(false),
+        Ok(meta) if !meta.is_file() => Err(format!("{SIGNATURE} is not a file")),
+        Ok(_) => {
+            let text = std::fs::read_to_string(&file).map_err(|_| format!("{SIGNATURE} is not text"))?;
+            SignatureBox::from_string(&text)
+                .map(|_| true)
+                .map_err(|_| format!("{SIGNATURE} is not a minisign signature"))
+        }
+    }
 }
 
 /// Checks the signature of `<dir>/MANIFEST.sha256` with `key`.

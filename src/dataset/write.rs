@@ -54,7 +54,10 @@ pub fn finish(
         &(serde_json::to_string_pretty(&accounts_file)? + "\n"),
     )?;
     write(dir, README, &readme(&data, accounts))?;
-    let listing = super::manifest::hash_folder(dir)?;
+    let (listing, odd) = super::manifest::hash_folder(dir)?;
+    if !odd.is_empty() {
+        anyhow::bail!("{} holds what a dataset may not: {}", dir.display(), odd.join("; "));
+    }
     write(dir, MANIFEST, &super::manifest::render(&listing))?;
     Ok(listing.len())
 }

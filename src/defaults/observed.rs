@@ -199,7 +199,16 @@ impl Group {
 }
 
 impl ObservedMatrix {
+    /// One row per setting and group; cells clipped to 300 characters (a
+    /// dataset's text is nobody's here, and a table has to fit it).
     fn lines(&self) -> Vec<[String; 6]> {
+        self.full_lines()
+            .into_iter()
+            .map(|line| line.map(|cell| clip(&cell, 300)))
+            .collect()
+    }
+
+    fn full_lines(&self) -> Vec<[String; 6]> {
         let mut out = Vec::new();
         for s in &self.settings {
             for g in &s.groups {
@@ -339,6 +348,13 @@ impl ObservedMatrix {
         .into_string()
             + "\n"
     }
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    text.chars().take(max).chain(std::iter::once('…')).collect()
 }
 
 const STYLE: &str = r#"

@@ -23,6 +23,29 @@ pub struct SessionRow {
     pub age_days: Option<i64>,
     /// The newest recorded run that read one of its settings signed in.
     pub last_verified_read: Option<String>,
+    /// The portable copy a browser pool is given: `ok`, `missing` (saved
+    /// before sessions were portable: local runs only), `damaged`, or
+    /// `not-private` (readable by other users).
+    pub portable_state: String,
+}
+
+/// How a session's portable state file is.
+fn portable_state(dir: &Path) -> &'static str {
+    let file = crate::sessions::state::path(dir);
+    let Ok(meta) = std::fs::symlink_metadata(&file) else {
+        return "missing";
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return "not-private";
+        }
+    }
+    match crate::sessions::state::load(dir) {
+        Ok(Some(_)) if meta.is_file() => "ok",
+        _ => "damaged",
+    }
 }
 
 /// `sessions --format json`.
@@ -47,6 +70,7 @@ pub fn list(root: &Path, history: &Path) -> Vec<SessionRow> {
             let recorded = store.as_ref().and_then(|st| st.last_read(&s.platform).ok().flatten());
             let last_verified_read = recorded.into_iter().chain(crate::sessions::verified_at(&s.dir)).max();
             SessionRow {
+                portable_state: portable_state(&s.dir).to_string(),
                 last_verified_read,
                 age_days: since.map(|t| (now - t).num_days()),
                 since: since.map(crate::timestamp::format),
@@ -63,6 +87,21 @@ pub fn check(rows: &[SessionRow]) -> Check {
             Health::Warn,
             "no saved session: every platform reads as signed out",
             Some("`privaudit login PLATFORM` once per platform"),
+        );
+    }
+    // A damaged or exposed state fails every run of its platform, or
+    // shows its cookies to other users: a run would fail, so doctor does.
+    let broken: Vec<String> = rows
+        .iter()
+        .filter(|r| matches!(r.portable_state.as_str(), "damaged" | "not-private"))
+        .map(|r| format!("{} ({})", r.platform, r.portable_state))
+        .collect();
+    if !broken.is_empty() {
+        return super::health::check(
+            "sessions",
+            Health::Fail,
+            format!("saved session state that cannot be used safely: {}", broken.join(", ")),
+            Some("`privaudit login PLATFORM` saves it again (0600); `privaudit logout PLATFORM` removes it"),
         );
     }
     let now = chrono::Utc::now();

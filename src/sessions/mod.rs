@@ -144,6 +144,10 @@ pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
         let entry = entry?;
         let meta = entry.metadata()?;
         let path = entry.path();
+        // `.login-*`: a sign-in being staged (or one a crash left).
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let profile = path.join("Local State").exists() || path.join("Default").exists();
         if !meta.is_dir() || !(profile || state::path(&path).exists()) {
             continue;
@@ -161,6 +165,19 @@ pub fn list(root: &Path) -> anyhow::Result<Vec<Saved>> {
 /// Deletes a saved session; false when there was none.
 pub fn remove(root: &Path, platform: &str) -> anyhow::Result<bool> {
     let dir = dir(root, platform);
+    // A session directory that is a link (to an encrypted disk, say): the
+    // session is where it points, and goes too, not only the link.
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        if let Ok(target) = std::fs::canonicalize(&dir) {
+            if target.is_dir() {
+                std::fs::remove_dir_all(&target)
+                    .map_err(|e| anyhow::Error::new(e).context(format!("cannot remove {}", target.display())))?;
+            }
+        }
+        std::fs::remove_file(&dir)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot remove {}", dir.display())))?;
+        return Ok(true);
+    }
     match std::fs::remove_dir_all(&dir) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),

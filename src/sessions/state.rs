@@ -33,8 +33,9 @@ pub struct State {
     pub local_storage: BTreeMap<String, BTreeMap<String, Secret>>,
 }
 
+// Unknown fields are ignored: a newer privaudit may add some; the version
+// says when the format changed incompatibly.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct OnDisk {
     version: u32,
     /// When it was written (RFC 3339, UTC).
@@ -45,7 +46,6 @@ struct OnDisk {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct StoredCookie {
     name: String,
     value: String,

@@ -308,6 +308,12 @@ fn census() -> Vec<Row> {
         row("dataset export: no history", &["dataset", "export", "-o", "{tmp}/out"], 2, "no run is recorded yet"),
         row("report: no history and no dataset", &["report", "--html", "-o", "{tmp}/r.html"], 2, "no run is recorded yet"),
         with("report: a dataset that does not verify", File("ds/data.json", b"{}"), &["report", "--html", "{tmp}/ds", "-o", "{tmp}/r.html"], 2, "does not verify"),
+        with("survey: two accounts in one data_dir", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\n[[account]]\nlabel = \"b\"\ndata_dir = \"./\"\n"), SURVEY, 2, "another account's too"),
+        with("survey: a base_url that is not http", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\nbase_url = { linkedin = \"file:///etc\" }\n"), SURVEY, 2, "base_url for linkedin"),
+        with("survey: a base_url with a password", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\nbase_url = { linkedin = \"https://me:hunter2@example.com/\" }\n"), SURVEY, 2, "user name or password"),
+        row("report: neither a run nor a folder", &["report", "--html", "ds-typo", "-o", "{tmp}/r.html"], 2, "neither a run number nor a dataset folder"),
+        row("dataset export: a label that is a path", &["dataset", "export", "-o", "{tmp}/out", "--label", "../x"], 2, "--label"),
+        with("dataset verify: a signature that is none", File("ds/MANIFEST.sha256.minisig", b"I am not a signature\n"), &["dataset", "verify", "{tmp}/ds"], 1, "MANIFEST.sha256 is missing"),
         with("defaults --observed: not a dataset", File("ds/data.json", b"{\"format_version\": 9}"), &["defaults", "--observed", "{tmp}/ds"], 2, "does not verify"),
     ]
 }

@@ -379,7 +379,7 @@ fn a_full_pool_queues_a_run_then_refuses_the_next() {
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(started.elapsed() >= Duration::from_secs(3), "it did not wait");
     assert!(
-        stderr.contains("queue is full") && stderr.contains("--browser-wait"),
+        stderr.contains("queued") && stderr.contains("--browser-wait"),
         "{stderr}"
     );
 

@@ -51,7 +51,7 @@ fn older_copy(from: &Path, to: &Path, day: &str, value: &str) {
     }
     std::fs::write(&file, serde_json::to_string_pretty(&data).expect("JSON")).expect("write");
     let _ = std::fs::remove_file(to.join("MANIFEST.sha256.minisig"));
-    let listing = privaudit::dataset::manifest::hash_folder(to).expect("hash");
+    let (listing, _) = privaudit::dataset::manifest::hash_folder(to).expect("hash");
     std::fs::write(
         to.join("MANIFEST.sha256"),
         privaudit::dataset::manifest::render(&listing),
@@ -164,10 +164,10 @@ fn two_accounts_are_surveyed_verified_merged_and_reported() {
     std::fs::write(&secret, keys.sk.to_box(None).unwrap().to_string()).unwrap();
     let public = work.path().join("key.pub");
     std::fs::write(&public, keys.pk.to_box().unwrap().to_string()).unwrap();
+    // Signed from inside the folder, as its README suggests verifying it.
     env.cmd()
-        .args(["dataset", "sign"])
-        .arg(&dataset)
-        .arg("--secret-key")
+        .current_dir(&dataset)
+        .args(["dataset", "sign", ".", "--secret-key"])
         .arg(&secret)
         .assert()
         .code(0);
@@ -188,6 +188,13 @@ fn two_accounts_are_surveyed_verified_merged_and_reported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out.stdout)["signature"], "invalid");
+    // A file that is no signature is never called one, key or not.
+    let junk = work.path().join("junk");
+    crate::support::copy_dir(&dataset, &junk);
+    std::fs::write(junk.join("MANIFEST.sha256.minisig"), "I am not a signature\n").unwrap();
+    let out = env.cmd().args(["dataset", "verify"]).arg(&junk).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not a minisign signature"));
 
     // Merged with a dataset from September, when the US account's switch
     // was still off: the matrix shows the disagreement and the change.
@@ -309,4 +316,46 @@ fn a_report_of_an_apply_shows_before_and_after() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no such run"));
+}
+
+/// Ctrl-C or SIGTERM stops a survey: exit 130, and no half dataset is left.
+#[test]
+fn an_interrupted_survey_leaves_no_dataset() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    replica
+        .fakes
+        .delay("/linkedin/style.css", std::time::Duration::from_secs(5));
+    let data = tempfile::tempdir().unwrap();
+    let file = survey_file(
+        env.config.path(),
+        &replica,
+        &replica,
+        data.path(),
+        &data.path().join("second"),
+    );
+    std::fs::create_dir(data.path().join("second")).unwrap();
+    let output = env.config.path().join("dataset");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("privaudit"))
+        .env("PRIVAUDIT_CONFIG", env.config.path())
+        .env("PRIVAUDIT_DATA_DIR", env.data.path())
+        .arg("survey")
+        .arg(&file)
+        .arg("-o")
+        .arg(&output)
+        .args(["--platform", "linkedin"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !replica.server.requests().iter().any(|r| r.contains("/mypreferences/")) {
+        assert!(started.elapsed().as_secs() < 60, "the survey never read a page");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    crate::support::signal(child.id(), "-TERM");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!output.exists(), "a half dataset was left");
 }

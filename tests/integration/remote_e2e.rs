@@ -432,3 +432,171 @@ fn a_session_kept_in_local_storage_travels_to_a_remote_browser() {
     check();
     assert_eq!(sign_ins(), before, "signed in again: the local storage did not travel");
 }
+
+/// What the platform renewed before an interrupt is kept: the replica
+/// rotates its token on every page load, a check on the remote browser is
+/// stopped with SIGTERM after two pages, and the next run is signed in.
+/// And a sign-in that fails (an export whose session the platform has
+/// ended) leaves the session saved before as it was.
+#[test]
+fn an_interrupt_or_a_failed_sign_in_never_loses_a_working_session() {
+    require_chromium();
+    let separate = Separate::start();
+    let env = Env::new();
+    let replica = Replica::start();
+    replica.fakes.require_login(
+        "linkedin",
+        ReplicaAccount {
+            username: "reader@example.org".into(),
+            password: "not used here".into(),
+            totp_secret: None,
+            captcha: false,
+        },
+    );
+    replica.fakes.rotate_sessions("linkedin");
+    let cookies = replica.session_cookies_file(env.config.path(), "linkedin");
+    env.cmd()
+        .args(["login", "linkedin", "--cookies"])
+        .arg(&cookies)
+        .args(replica.base_url_args(&["linkedin"]))
+        .assert()
+        .code(0);
+    let ws = format!("http://127.0.0.1:{}", separate.port);
+    let check = |remote: bool| {
+        let mut cmd = env.cmd();
+        if remote {
+            cmd.args(["--browser-ws", &ws]);
+        }
+        let out = cmd
+            .args(["--timeout", "20", "check", "linkedin", "--format", "json"])
+            .args(replica.base_url_args(&["linkedin"]))
+            .output()
+            .expect("runs");
+        (json(&out.stdout), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+
+    // Every page's stylesheet is slow: the run is stopped between pages.
+    replica
+        .fakes
+        .delay("/linkedin/style.css", std::time::Duration::from_secs(4));
+    let mut args: Vec<String> = ["--browser-ws", &ws, "check", "linkedin", "--format", "json"]
+        .map(String::from)
+        .to_vec();
+    args.extend(replica.base_url_args(&["linkedin"]));
+    let pages = || {
+        replica
+            .server
+            .requests()
+            .iter()
+            .filter(|r| r.contains("/mypreferences/"))
+            .count()
+    };
+    let before = pages();
+    let child = env.spawn(args);
+    let started = std::time::Instant::now();
+    while pages() < before + 2 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the check never reached its second page"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    crate::support::signal(child.id(), "-TERM");
+    let out = child.wait_with_output().expect("the check ends");
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    replica.fakes.delay("/linkedin/style.css", std::time::Duration::ZERO);
+    let (report, stderr) = check(true);
+    assert_eq!(
+        ai_status(&report),
+        "drift",
+        "signed out after an interrupt: {report:#}\n{stderr}"
+    );
+
+    // An export of an ended session: refused, and the saved one still works,
+    // on the pool and at home.
+    let stale = env.config.path().join("stale.txt");
+    std::fs::write(
+        &stale,
+        "127.0.0.1\tFALSE\t/\tFALSE\t0\treplica_session_linkedin\tended-long-ago\n",
+    )
+    .expect("stale export");
+    for remote in [true, false] {
+        let mut cmd = env.cmd();
+        if remote {
+            cmd.args(["--browser-ws", &ws]);
+        }
+        cmd.args(["login", "linkedin", "--cookies"])
+            .arg(&stale)
+            .args(replica.base_url_args(&["linkedin"]))
+            .assert()
+            .code(3);
+        let (report, stderr) = check(true);
+        assert_eq!(
+            ai_status(&report),
+            "drift",
+            "remote after a failed login: {report:#}\n{stderr}"
+        );
+        let (report, stderr) = check(false);
+        assert_eq!(
+            ai_status(&report),
+            "drift",
+            "local after a failed login: {report:#}\n{stderr}"
+        );
+    }
+}
+
+/// A run killed with -9 leaves no browser context (and so no signed-in
+/// cookie) behind in a browser it did not start: the contexts go with the
+/// connection.
+#[test]
+fn a_killed_run_leaves_no_context_in_a_shared_browser() {
+    require_chromium();
+    let separate = Separate::start();
+    let replica = Replica::start();
+    replica
+        .fakes
+        .delay("/linkedin/style.css", std::time::Duration::from_secs(10));
+    let env = Env::new();
+    let mut args: Vec<String> = [
+        "--browser-ws",
+        &format!("http://127.0.0.1:{}", separate.port),
+        "check",
+        "linkedin",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(replica.base_url_args(&["linkedin"]));
+    let mut child = env.spawn(args);
+    let contexts = || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let url = format!("ws://127.0.0.1:{}{}", separate.port, separate.path);
+            let (browser, mut handler) = chromiumoxide::Browser::connect(url).await.expect("connect");
+            let drive = tokio::spawn(async move {
+                use futures::StreamExt;
+                while handler.next().await.is_some() {}
+            });
+            let answer = browser
+                .execute(chromiumoxide::cdp::browser_protocol::target::GetBrowserContextsParams::default())
+                .await
+                .expect("contexts");
+            drive.abort();
+            answer.result.browser_context_ids.len()
+        })
+    };
+    let started = std::time::Instant::now();
+    while contexts() == 0 {
+        assert!(started.elapsed().as_secs() < 30, "the run never made its context");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    let started = std::time::Instant::now();
+    while contexts() > 0 {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the killed run's context is still there"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

@@ -106,6 +106,30 @@ pub(super) fn login_one(
     // A session directory only for an attempt that gets this far, and gone
     // again if the attempt proves nothing: `sessions` lists real sessions.
     let existed = dir.exists();
+    // An import, or a sign-in on a pool, is made and proved in a staging
+    // session first: one that fails never replaces the session saved.
+    let staging = imported.is_some() || remote;
+    let stage = if staging {
+        crate::fsutil::create_private_dir(&ctx.sessions_dir())?;
+        Some(
+            tempfile::Builder::new()
+                .prefix(".login-")
+                .tempdir_in(ctx.sessions_dir())
+                .map_err(|e| {
+                    Failure::usage(format!(
+                        "cannot make a staging session in {}: {e}",
+                        ctx.sessions_dir().display()
+                    ))
+                })?,
+        )
+    } else {
+        None
+    };
+    let session = sessions::Session::of(&ctx.sessions_dir(), &pp.platform.id);
+    let working = match &stage {
+        Some(stage) => sessions::Session::of(stage.path(), &pp.platform.id),
+        None => session.clone(),
+    };
     let source = match &ctx.browser_ws {
         Some(url) => browser::Source::Remote {
             url: url.clone(),
@@ -116,14 +140,16 @@ pub(super) fn login_one(
             executable: browser::find::find_browser(ctx.browser.as_deref())
                 .map_err(|e| Failure::usage(e.to_string()).hint(e.hint()))?,
             headed: !headless,
-            user_data_dir: Some(dir.clone()),
+            // Staged: a scratch profile; the saved one is not touched.
+            user_data_dir: (!staging).then(|| dir.clone()),
             timeout: ctx.timeout,
             start_wait: ctx.browser_wait,
             os_keyring: false,
         }),
     };
-    sessions::ensure(&dir)?;
-    let session = sessions::Session::of(&ctx.sessions_dir(), &pp.platform.id);
+    if !staging {
+        sessions::ensure(&dir)?;
+    }
     let options = AuditOptions {
         jobs: 1,
         timeout: ctx.timeout,
@@ -131,15 +157,15 @@ pub(super) fn login_one(
         redact: false,
         credentials: Default::default(),
         // The proving read keeps the session's portable state, as any run does.
-        sessions: std::sync::Arc::new(BTreeMap::from([(pp.platform.id.clone(), session.clone())])),
+        sessions: std::sync::Arc::new(BTreeMap::from([(pp.platform.id.clone(), working.clone())])),
+        opened: Default::default(),
     };
     let runtime = crate::runtime::new()?;
     let wait = Duration::from_secs(args.wait.max(1));
     let outcome = runtime.block_on(async {
-        let browser = Browser::open(&source).await.map_err(|e| match &source {
-            browser::Source::Remote { .. } => Failure::incomplete(format!("no browser from --browser-ws: {e:#}")),
-            browser::Source::Launch(_) => Failure::usage(format!("cannot start Chromium: {e:#}")),
-        })?;
+        let browser = Browser::open(&source)
+            .await
+            .map_err(|e| audit::run::no_browser(&source, e))?;
         let result = sign_in(
             ctx,
             &browser,
@@ -156,6 +182,20 @@ pub(super) fn login_one(
         result
     });
     let outcome = outcome.map_err(anyhow::Error::from);
+    // A staged session that was not refused replaces the saved one; its
+    // state is newer than the saved profile, so it wins there too.
+    if stage.is_some() && matches!(outcome, Ok(Verified::SignedIn | Verified::Unconfirmed(_))) {
+        match working.state()? {
+            Some(state) => session.keep(&state)?,
+            None => {
+                return Err(Failure::incomplete(format!(
+                    "{} kept no cookie after signing in, so there is no session to save",
+                    pp.platform.name
+                ))
+                .into())
+            }
+        }
+    }
     match &outcome {
         Ok(Verified::SignedIn) => sessions::mark_verified(&dir)?,
         Ok(Verified::Unconfirmed(_)) => {}
@@ -284,8 +324,9 @@ async fn sign_in(
         tab.close().await;
         return Ok(Verified::NotSignedIn(why));
     }
-    // Kept before it is proved: on a pool the proving read runs in a fresh
-    // browser context, which gets the session only from the saved state.
+    // Kept (staged, when imported or on a pool) before it is proved: on a
+    // pool the proving read runs in a fresh browser context, which gets the
+    // session only from the state.
     audit::session::keep(browser, &tab, pp, options).await;
     tab.close().await;
     // Prove it: read the platform's settings as check would.

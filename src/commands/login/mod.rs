@@ -144,11 +144,17 @@ fn report_one(
             }
             Ok(Exit::Ok)
         }
-        Verified::NotSignedIn(why) => Err(
-            Failure::incomplete(format!("not signed in to {}: {why}", pp.platform.name))
+        Verified::NotSignedIn(why) => {
+            // The reason often says "not signed in to X" itself.
+            let message = if why.starts_with("not signed in") {
+                why
+            } else {
+                format!("not signed in to {}: {why}", pp.platform.name)
+            };
+            Err(Failure::incomplete(message)
                 .hint(format!("try `privaudit login {}` again", pp.platform.id))
-                .into(),
-        ),
+                .into())
+        }
         Verified::Unconfirmed(why) => Err(Failure::incomplete(format!(
             "the {} session is kept, but it is not confirmed: {why}",
             pp.platform.name
