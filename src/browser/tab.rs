@@ -171,28 +171,24 @@ impl Tab {
         let deadline = Instant::now() + self.timeout;
         let dialogs_before = self.dialogs.count();
         let current = self.current_url().await.unwrap_or_default();
-        if same_document(&current, url) {
-            // Only the fragment differs: no new document will come.
-            self.evaluate(&format!("location.href = {};", js_string(url)))
-                .await
-                .map_err(|e| NavError::Failed {
-                    url: url.into(),
-                    reason: e.to_string(),
-                })?;
-            return Ok(self.current_url().await.unwrap_or_else(|| url.to_string()));
-        }
         let _ = self.in_flight.take_document_error();
         // The old document carries a mark; the new one will not.
         let _ = self.evaluate("window.__privauditOldDocument = true;").await;
-        self.evaluate(&format!("location.assign({});", js_string(url)))
-            .await
-            .map_err(|e| match e {
-                CdpError::Gone => NavError::Gone,
-                other => NavError::Failed {
-                    url: url.into(),
-                    reason: other.to_string(),
-                },
-            })?;
+        // A URL that differs only in its fragment names the same document:
+        // assigning it would keep the page as the last setting left it (an
+        // open dialog, a backdrop over everything), so it is loaded afresh.
+        let navigate = if same_document(&current, url) {
+            format!("location.href = {}; location.reload();", js_string(url))
+        } else {
+            format!("location.assign({});", js_string(url))
+        };
+        self.evaluate(&navigate).await.map_err(|e| match e {
+            CdpError::Gone => NavError::Gone,
+            other => NavError::Failed {
+                url: url.into(),
+                reason: other.to_string(),
+            },
+        })?;
         const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? [location.href, ((performance.getEntriesByType('navigation')[0] || {}).responseStatus) || 0] : null)()";
         let (landed, status) = loop {
             match self.evaluate(NEW_DOCUMENT).await {

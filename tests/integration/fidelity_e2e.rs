@@ -360,3 +360,19 @@ fn a_page_that_keeps_opening_dialogs_is_reported_as_such() {
     assert!(message.contains("kept opening JavaScript dialogs"), "{f:#}");
     assert!(!message.contains("reachable"), "{f:#}");
 }
+
+#[test]
+fn a_page_reached_by_fragment_from_another_is_loaded_fresh() {
+    // ChatGPT-style settings: dialogs routed by the fragment, and a nested
+    // dialog whose backdrop outlives a hash change. Moving to the next
+    // setting's page by fragment alone would leave it over every control.
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "fragmodal", true);
+    for key in ["fragmodal.training", "fragmodal.memory"] {
+        let f = finding(&report, key);
+        assert_eq!(f["status"], "fixed", "{f:#}");
+    }
+    assert_eq!(replica.server.state("fragmodal", "memory").as_deref(), Some("off"));
+    assert_eq!(code, Some(0));
+}
