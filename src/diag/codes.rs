@@ -67,6 +67,14 @@ lint_codes! {
     StaleVerified = "stale-verified": "the rule was last verified more than 180 days ago (warning)",
     FileNameMismatch = "file-name-mismatch": "the platform id differs from the file name (warning)",
     NoSettings = "no-settings": "a platform without settings (warning)",
+    LegacySource = "legacy-source": "a setting cites `source` without saying which facts it shows (warning), or both `source` and `sources`",
+    UnsourcedFact = "unsourced-fact": "a fact of a setting that no source shows and `unverified` does not list",
+    NotFirstParty = "not-first-party": "a `first-party` source on a host the platform does not run",
+    ContentFarm = "content-farm": "a source on a site that publishes copied or machine-written how-tos",
+    UnknownPlan = "unknown-plan": "a default for a plan `[platform] plans` does not list",
+    BadRegion = "bad-region": "a region that is neither an ISO 3166-1 alpha-2 code nor EU/EEA",
+    UnreachableDefault = "unreachable-default": "a default listed after one that holds for every account (warning)",
+    CannotAutomateWithForm = "cannot-automate-with-form": "a sign-in form and `cannot_automate` in one rule",
     UnknownSetting = "unknown-setting": "a profile override names a setting no rule defines (a warning when the whole platform is unknown)",
 }
 

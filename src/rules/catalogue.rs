@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::facts::{Account, Grade, Source};
 use super::locator::Matcher;
 use super::model::{Category, Default as DocumentedDefault, DialogAnswer, StateSpec};
 use crate::diag::{Diagnostic, SourceFiles};
@@ -60,6 +61,8 @@ pub struct PlatformRules {
     pub redact: Vec<String>,
     /// Resource kinds this platform needs loaded (image, media, font).
     pub allow_resources: Vec<String>,
+    /// Account tiers the rule's defaults distinguish.
+    pub plans: Vec<String>,
     pub login: Option<LoginProbe>,
     /// Overlays to close when they are shown (cookie banners and the like).
     pub dismiss: Vec<Matcher>,
@@ -83,6 +86,8 @@ pub struct LoginProbe {
     pub signed_in: Option<Matcher>,
     /// How to fill the sign-in form; None: never sign in unattended.
     pub form: Option<LoginForm>,
+    /// Why the rule says sign-in cannot be automated, if it does.
+    pub cannot_automate: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,11 +106,23 @@ pub struct SettingRule {
     pub label: String,
     pub category: Category,
     pub kind: SettingKind,
-    pub default: Option<DocumentedDefault>,
+    /// The documented defaults, by plan and region (first match wins; see
+    /// [`SettingRule::default_for`]).
+    pub defaults: Vec<DocumentedDefault>,
     pub since: Option<String>,
+    /// Where the setting exists (empty: everywhere) and where it does not.
+    pub regions: Vec<String>,
+    pub regions_except: Vec<String>,
+    /// The plans that have the setting (empty: every plan).
+    pub plans: Vec<String>,
+    /// Every source, with the facts it shows.
+    pub sources: Vec<Source>,
+    /// The main source (the first one): what reports cite.
     pub source: String,
     pub see_also: Vec<String>,
     pub unverified: Vec<String>,
+    /// How strongly the sources verify the setting.
+    pub grade: Grade,
 }
 
 // A handful of settings per platform: boxing the larger variant buys nothing.
@@ -185,6 +202,31 @@ impl SettingRule {
     /// The key a profile uses to override this setting: `platform.setting`.
     pub fn key(&self, platform: &str) -> String {
         format!("{platform}.{}", self.id)
+    }
+
+    /// The documented default for an account of this plan and region.
+    pub fn default_for(&self, account: Account<'_>) -> Option<&DocumentedDefault> {
+        super::facts::default_for(&self.defaults, account)
+    }
+
+    /// The default for an account nobody described: the general entry.
+    pub fn general_default(&self) -> Option<&DocumentedDefault> {
+        self.default_for(Account::default())
+    }
+
+    /// Whether the setting exists for an account in `region` (None: it
+    /// depends on a region the user has not given).
+    pub fn available_in(&self, region: Option<&str>) -> Option<bool> {
+        super::facts::available(&self.regions, &self.regions_except, region)
+    }
+
+    /// Whether an account with this plan has the setting (None: the plan
+    /// matters and is not known).
+    pub fn offered_on(&self, plan: Option<&str>) -> Option<bool> {
+        if self.plans.is_empty() {
+            return Some(true);
+        }
+        plan.map(|p| self.plans.iter().any(|x| x.eq_ignore_ascii_case(p)))
     }
 
     pub fn page(&self) -> Option<&str> {

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::model::Category;
+use super::facts::{Grade, Source};
+use super::model::{Category, Default as DocumentedDefault};
 
 /// `rules list --format json`.
 #[derive(Serialize, schemars::JsonSchema)]
@@ -26,6 +27,88 @@ pub struct ListedPlatform {
     pub verified: String,
     pub origin: String,
     pub file: String,
+    /// How many settings are verified first-party, secondary, unverified.
+    pub grades: GradeCounts,
+    /// How sign-in works: `form` (stored credentials can renew the
+    /// session), `manual` (the rule says why it cannot be automated) or
+    /// `undescribed`.
+    pub sign_in: String,
+    /// Each setting with its verification grade.
+    pub items: Vec<ListedSetting>,
+}
+
+#[derive(Serialize, schemars::JsonSchema, Default)]
+pub struct GradeCounts {
+    pub first_party: usize,
+    pub secondary: usize,
+    pub unverified: usize,
+}
+
+impl GradeCounts {
+    pub fn of<'a>(grades: impl IntoIterator<Item = &'a Grade>) -> GradeCounts {
+        let mut c = GradeCounts::default();
+        for g in grades {
+            match g {
+                Grade::FirstParty => c.first_party += 1,
+                Grade::Secondary => c.secondary += 1,
+                Grade::Unverified => c.unverified += 1,
+            }
+        }
+        c
+    }
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ListedSetting {
+    pub id: String,
+    pub label: String,
+    pub category: Category,
+    /// A form or an email, not a control privaudit reads.
+    pub manual: bool,
+    pub grade: Grade,
+    /// Facts no source confirms.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unverified: Vec<String>,
+}
+
+impl ListedPlatform {
+    pub fn of(p: &super::PlatformRules) -> ListedPlatform {
+        let mut categories: Vec<Category> = p.settings.iter().map(|s| s.category).collect();
+        categories.sort();
+        categories.dedup();
+        ListedPlatform {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            settings: p.settings.len(),
+            categories,
+            verified: p.verified.clone(),
+            origin: p.origin.to_string(),
+            file: p.file.clone(),
+            grades: GradeCounts::of(p.settings.iter().map(|s| &s.grade)),
+            sign_in: sign_in(p).to_string(),
+            items: p
+                .settings
+                .iter()
+                .map(|s| ListedSetting {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    category: s.category,
+                    manual: matches!(s.kind, super::SettingKind::Manual { .. }),
+                    grade: s.grade,
+                    unverified: s.unverified.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `form`, `manual` or `undescribed`: see [`ListedPlatform::sign_in`].
+pub fn sign_in(p: &super::PlatformRules) -> &'static str {
+    match &p.login {
+        Some(l) if l.form.is_some() => "form",
+        Some(l) if l.cannot_automate.is_some() => "manual",
+        _ => "undescribed",
+    }
 }
 
 /// `rules show PLATFORM --format json`: one platform's settings with where
@@ -46,6 +129,12 @@ pub struct PlatformDetail {
     /// The rule describes its sign-in form: stored credentials can renew
     /// a session unattended (`privaudit auth set`).
     pub can_sign_in: bool,
+    /// Why the rule says signing in cannot be automated, if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cannot_automate: Option<String>,
+    /// Account tiers the defaults distinguish.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<String>,
     pub settings: Vec<SettingDetail>,
 }
 
@@ -72,12 +161,24 @@ pub struct SettingDetail {
     pub manual_url: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
-    /// The documented default; None: unknown.
+    /// The documented default for an account no entry of `defaults` names; None: unknown.
     pub default: Option<DefaultDetail>,
+    /// Every documented default by plan and region (first match wins).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defaults: Vec<DocumentedDefault>,
+    /// Where the setting exists (empty: everywhere), and where it does not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions_except: Vec<String>,
     pub since: Option<String>,
     pub source: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub see_also: Vec<String>,
+    /// Every source with the facts it shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+    pub grade: Grade,
     /// Which facts no source confirms yet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unverified: Vec<String>,
@@ -108,6 +209,8 @@ impl PlatformDetail {
             origin: p.origin.to_string(),
             policy_urls: p.policy_urls.clone(),
             can_sign_in: p.can_sign_in(),
+            cannot_automate: p.login.as_ref().and_then(|l| l.cannot_automate.clone()),
+            plans: p.plans.clone(),
             settings: p.settings.iter().map(|s| SettingDetail::of(s)).collect(),
         }
     }
@@ -126,14 +229,23 @@ impl SettingDetail {
             apply: Vec::new(),
             manual_url: None,
             steps: Vec::new(),
-            default: s.default.as_ref().map(|d| DefaultDetail {
+            default: s.general_default().map(|d| DefaultDetail {
                 value: d.value.clone(),
                 regions: d.regions.clone(),
                 note: d.note.clone(),
             }),
+            defaults: if s.defaults.len() > 1 {
+                s.defaults.clone()
+            } else {
+                Vec::new()
+            },
+            regions: s.regions.clone(),
+            regions_except: s.regions_except.clone(),
             since: s.since.clone(),
             source: s.source.clone(),
             see_also: s.see_also.clone(),
+            sources: s.sources.clone(),
+            grade: s.grade,
             unverified: s.unverified.clone(),
         };
         match &s.kind {

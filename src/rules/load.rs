@@ -12,9 +12,10 @@ use sha2::{Digest, Sha256};
 use super::catalogue::{
     Action, Aim, Catalogue, LoginForm, LoginProbe, PlatformRules, RuleOrigin, SettingKind, SettingRule,
 };
+use super::facts::{self, Source};
 use super::locator::Matcher;
 use super::model::{PrivateValue, RuleFile};
-use super::{embedded, lint, roles};
+use super::{embedded, lint, regions, roles};
 use crate::diag::{self, Diagnostic, LintCode, SourceFiles};
 
 /// One rule file's text, before parsing.
@@ -223,6 +224,7 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
                 }),
                 _ => None,
             },
+            cannot_automate: l.cannot_automate.as_ref().map(|r| r.get_ref().trim().to_string()),
         }),
         None => None,
     };
@@ -270,16 +272,47 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
             // The linter reports incomplete settings as errors before we get here.
             _ => continue,
         };
+        let sources: Vec<Source> = s
+            .sources
+            .iter()
+            .map(|x| {
+                let x = x.get_ref();
+                Source {
+                    url: x.url.get_ref().clone(),
+                    kind: *x.kind.get_ref(),
+                    shows: x.shows.iter().map(|f| f.get_ref().clone()).collect(),
+                    note: x.note.clone(),
+                }
+            })
+            .collect();
+        let mut urls: Vec<String> = sources.iter().map(|x| x.url.clone()).collect();
+        urls.extend(s.source.iter().map(|x| x.get_ref().clone()));
+        urls.extend(s.see_also.iter().map(|x| x.get_ref().clone()));
+        let unverified: Vec<String> = s.unverified.iter().map(|x| x.get_ref().clone()).collect();
+        let grade = facts::grade(&lint::present_facts(s), &sources, &unverified);
         settings.push(Arc::new(SettingRule {
             id: s.id.get_ref().clone(),
             label: s.label.clone(),
             category: s.category,
             kind,
-            default: s.default.clone(),
+            defaults: s.default.as_ref().map(|d| d.get_ref().entries()).unwrap_or_default(),
             since: s.since.clone(),
-            source: s.source.as_ref().map(|x| x.get_ref().clone()).unwrap_or_default(),
-            see_also: s.see_also.iter().map(|x| x.get_ref().clone()).collect(),
-            unverified: s.unverified.iter().map(|x| x.get_ref().clone()).collect(),
+            regions: s
+                .regions
+                .iter()
+                .filter_map(|r| regions::canonical(r.get_ref()))
+                .collect(),
+            regions_except: s
+                .regions_except
+                .iter()
+                .filter_map(|r| regions::canonical(r.get_ref()))
+                .collect(),
+            plans: s.plans.iter().map(|p| p.get_ref().to_ascii_lowercase()).collect(),
+            sources,
+            source: urls.first().cloned().unwrap_or_default(),
+            see_also: urls.into_iter().skip(1).collect(),
+            unverified,
+            grade,
         }));
     }
     Ok(PlatformRules {
@@ -291,6 +324,7 @@ fn validate(rule: &RuleFile, origin: RuleOrigin, file: &str) -> Result<PlatformR
         verified: p.verified.get_ref().clone(),
         redact: p.redact.iter().map(|r| r.get_ref().clone()).collect(),
         allow_resources: p.allow_resources.iter().map(|r| r.get_ref().clone()).collect(),
+        plans: p.plans.iter().map(|r| r.get_ref().clone()).collect(),
         dismiss: p
             .dismiss
             .iter()

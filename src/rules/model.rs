@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use super::documented::{Default, Defaults, SourceKind, SourceRef};
+
 /// One parsed rule file: a platform and its settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +46,15 @@ pub struct Platform {
     /// not. privaudit never clicks through anything else in the way.
     #[serde(default)]
     pub dismiss: Vec<Spanned<Locator>>,
+    /// Hosts (and their sub-domains), besides `domains`, whose pages are the
+    /// platform's own words: its help centre, policy site, blog, docs. A
+    /// source of kind `first-party` must be on one of them.
+    #[serde(default)]
+    pub first_party: Vec<Spanned<String>>,
+    /// The account tiers (lower-case ids) that some default differs by,
+    /// e.g. `["free", "plus", "business"]`.
+    #[serde(default)]
+    pub plans: Vec<Spanned<String>>,
     pub notes: Option<String>,
 }
 
@@ -67,6 +78,9 @@ pub struct Login {
     pub next: Option<Spanned<Locator>>,
     /// The one-time-code field of the two-step verification page.
     pub totp: Option<Spanned<Locator>>,
+    /// Why signing in cannot be automated honestly (passkeys only, an
+    /// emailed link, a captcha on every sign-in): `auth set` refuses with it.
+    pub cannot_automate: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize, schemars::JsonSchema)]
@@ -128,9 +142,26 @@ pub struct Setting {
     /// (or a table naming the option by its `value` attribute and its name in
     /// each language the rule knows).
     pub private_value: Option<Spanned<PrivateValue>>,
-    pub default: Option<Default>,
+    /// The documented default: one table, or a list by plan and region
+    /// (the first entry that matches the account wins).
+    pub default: Option<Spanned<Defaults>>,
     /// When the setting appeared or last changed (free text date, e.g. 2024-09-18).
     pub since: Option<String>,
+    /// Where the setting exists at all (ISO 3166-1 alpha-2 codes, `EU`,
+    /// `EEA`); empty: everywhere.
+    #[serde(default)]
+    pub regions: Vec<Spanned<String>>,
+    /// Where the setting does not exist (the rest of the world has it).
+    #[serde(default)]
+    pub regions_except: Vec<Spanned<String>>,
+    /// The plans that have the setting at all (ids from `[platform]
+    /// plans`); empty: every plan.
+    #[serde(default)]
+    pub plans: Vec<Spanned<String>>,
+    /// The sources of the setting's facts, each with what it shows.
+    #[serde(default)]
+    pub sources: Vec<Spanned<SourceRef>>,
+    /// Legacy single source (before `sources`): shows no fact in particular.
     pub source: Option<Spanned<String>>,
     #[serde(default)]
     pub see_also: Vec<Spanned<String>>,
@@ -253,16 +284,6 @@ impl<'de> Deserialize<'de> for Target {
 pub struct Fill {
     pub target: Locator,
     pub value: String,
-}
-
-/// The platform's documented default for a setting.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Default {
-    pub value: String,
-    #[serde(default)]
-    pub regions: Vec<String>,
-    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 mod locator;
+mod sources;
 mod values;
 
 use locator::{check_locator, check_private_value, check_step, LocatorUse};
+pub use sources::present_facts;
+use sources::{check_defaults_and_regions, check_sources};
 pub use values::{check_control_characters, check_credentials_in_urls, STALE_AFTER_DAYS};
-use values::{check_https_url, check_id, check_page, check_relative_path, check_verified, host_of};
+use values::{check_https_url, check_id, check_page, check_verified, host_of};
 
 use super::model::RuleFile;
 use super::roles;
@@ -88,6 +91,17 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         check_https_url(file, url, "policy URL", &mut out);
     }
     check_verified(file, &platform.verified, today, &mut out);
+    for host in &platform.first_party {
+        let bare = host.get_ref().split('/').next().unwrap_or_default();
+        if let Some(problem) = super::domains::domain_problem(bare) {
+            out.push(Diagnostic::error(LintCode::BadDomain, file, host.span(), problem).help(
+                "write a host the platform runs, such as \"help.openai.com\" or \"openai.com\" (its sub-domains count too)",
+            ));
+        }
+    }
+    for plan in &platform.plans {
+        check_id(file, plan, "plan", &mut out);
+    }
     for kind in &platform.allow_resources {
         if !["image", "media", "font"].contains(&kind.get_ref().as_str()) {
             out.push(
@@ -116,7 +130,9 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
     }
 
     if let Some(login) = &rule.login {
-        check_relative_path(file, &login.url, "login url", &mut out);
+        // The sign-in page may be on another of the platform's hosts
+        // (Accounts Center sends a signed-out visitor to www.facebook.com).
+        check_page(file, &login.url, &domains, &mut out);
         if let Some(probe) = &login.signed_in {
             check_locator(file, probe, LocatorUse::Probe, &mut out);
         }
@@ -135,6 +151,30 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         let core = [&login.password, &login.submit];
         let given = core.iter().filter(|f| f.is_some()).count() + usize::from(login.username.is_some());
         let complete = login.password.is_some() && login.submit.is_some();
+        if let Some(reason) = &login.cannot_automate {
+            if given > 0 || login.next.is_some() || login.totp.is_some() {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::CannotAutomateWithForm,
+                        file,
+                        reason.span(),
+                        "`cannot_automate` and a sign-in form together",
+                    )
+                    .help("either describe the form, or say why it cannot be automated"),
+                );
+            }
+            if reason.get_ref().trim().is_empty() {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::InvalidValue,
+                        file,
+                        reason.span(),
+                        "`cannot_automate` gives no reason",
+                    )
+                    .help("say why, e.g. \"signs in with an emailed link only: there is no password to store\""),
+                );
+            }
+        }
         if given > 0 && !complete {
             let at = [&login.username, &login.password, &login.submit]
                 .into_iter()
@@ -187,16 +227,8 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
         }
 
         let header = setting.span().start..setting.span().start + "[[setting]]".len().min(setting.span().len());
-        match &s.source {
-            None => out.push(
-                Diagnostic::error(LintCode::MissingSource, file, header.clone(), format!("setting `{id}` has no source"))
-                    .help("add `source = \"https://…\"`: the help page, policy or article that shows the label, the place and the default"),
-            ),
-            Some(src) => check_https_url(file, src, "source", &mut out),
-        }
-        for url in &s.see_also {
-            check_https_url(file, url, "see_also URL", &mut out);
-        }
+        check_sources(file, platform, s, header.clone(), &mut out);
+        check_defaults_and_regions(file, platform, s, header.clone(), &mut out);
         for fact in &s.unverified {
             if !FACTS.contains(&fact.get_ref().as_str()) {
                 out.push(

@@ -1,0 +1,319 @@
+//! Checks on what a setting's facts rest on: every fact has a source or is
+//! marked unconfirmed, `first-party` sources are the platform's own pages,
+//! content farms are never cited, and defaults name known plans and real
+//! regions.
+
+use std::ops::Range;
+
+use super::values::{check_https_url, host_of};
+use crate::diag::{Diagnostic, LintCode};
+use crate::rules::facts::SOURCED_FACTS;
+use crate::rules::model::{Platform, Setting, SourceKind};
+use crate::rules::regions;
+
+/// Sites that publish machine-written or copied how-to pages: they repeat
+/// labels from each other, often wrongly, and never count as a source.
+/// (The list grows as the research notes name more; see CONTRIBUTING.)
+const CONTENT_FARMS: &[&str] = &[
+    "allthings.how",
+    "askvity.info",
+    "b2bgrowthco.com",
+    "code-velocity.com",
+    "digismak.com",
+    "exbulletin.com",
+    "findarticles.com",
+    "indiaeveningpost.com",
+    "legalclarity.org",
+    "memx.app",
+    "nwslyr.com",
+    "palpalnewshub.com",
+    "sipoch.com",
+    "supergrok.tech",
+    "techbriefly.com",
+    "techminis.com",
+    "techolam.com",
+    "tengele.com",
+    "tipsmake.com",
+    "unanswered.io",
+    "wikitechlibrary.com",
+    "wirebyte.vercel.app",
+];
+
+/// The facts a setting has, each of which needs a source.
+pub fn present_facts(s: &Setting) -> Vec<&'static str> {
+    let mut facts = vec!["label", "page"];
+    if s.control.is_some() {
+        facts.push("control");
+    }
+    if s.default.is_some() {
+        facts.push("default");
+    }
+    if s.since.is_some() {
+        facts.push("since");
+    }
+    facts
+}
+
+fn is_under(host: &str, suffix: &str) -> bool {
+    let suffix = suffix.trim_start_matches("*.");
+    host == suffix || host.ends_with(&format!(".{suffix}"))
+}
+
+/// Is `url` on one of the platform's own places? An entry is a host (its
+/// sub-domains count) or a host and path prefix, for a platform whose own
+/// code lives on a shared host: `github.com/Automattic/`.
+fn is_own(url: &str, own: &[String]) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    own.iter().any(|entry| match entry.split_once('/') {
+        Some((h, prefix)) => {
+            host == h.trim_start_matches("*.")
+                && parsed
+                    .path()
+                    .trim_start_matches('/')
+                    .to_ascii_lowercase()
+                    .starts_with(&prefix.trim_end_matches('/').to_ascii_lowercase())
+                && !prefix.trim_end_matches('/').is_empty()
+        }
+        None => is_under(host, entry),
+    })
+}
+
+pub(super) fn check_sources(
+    file: usize,
+    platform: &Platform,
+    s: &Setting,
+    header: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let id = s.id.get_ref();
+    if s.sources.is_empty() {
+        match &s.source {
+            None => out.push(
+                Diagnostic::error(LintCode::MissingSource, file, header, format!("setting `{id}` has no source"))
+                    .help("add `sources = [{ url = \"https://…\", kind = \"first-party\", shows = [\"label\", \"page\", \"default\"] }]`"),
+            ),
+            Some(src) => {
+                check_https_url(file, src, "source", out);
+                out.push(
+                    Diagnostic::warning(
+                        LintCode::LegacySource,
+                        file,
+                        src.span(),
+                        format!("setting `{id}` cites `source` without saying what it shows"),
+                    )
+                    .help("use `sources = [{ url, kind, shows }]` so `rules list` can grade the setting"),
+                );
+            }
+        }
+        for url in &s.see_also {
+            check_https_url(file, url, "see_also URL", out);
+        }
+        return;
+    }
+    if let Some(src) = &s.source {
+        out.push(
+            Diagnostic::error(
+                LintCode::LegacySource,
+                file,
+                src.span(),
+                "`source` and `sources` together: which one shows what?",
+            )
+            .help("move this URL into `sources` with its kind and the facts it shows"),
+        );
+    }
+    let own_hosts: Vec<String> = platform
+        .domains
+        .get_ref()
+        .iter()
+        .map(|d| d.get_ref().clone())
+        .chain(platform.first_party.iter().map(|h| h.get_ref().clone()))
+        .collect();
+    for source in &s.sources {
+        let source = source.get_ref();
+        check_https_url(file, &source.url, "source URL", out);
+        let host = host_of(source.url.get_ref()).unwrap_or_default();
+        if let Some(farm) = CONTENT_FARMS.iter().find(|f| is_under(&host, f)) {
+            out.push(
+                Diagnostic::error(
+                    LintCode::ContentFarm,
+                    file,
+                    source.url.span(),
+                    format!("`{farm}` publishes copied or machine-written how-tos: it is not a source"),
+                )
+                .help("cite the platform's help page, a reputable outlet or code that automates the setting; if none shows the fact, list it in `unverified`"),
+            );
+        }
+        if *source.kind.get_ref() == SourceKind::FirstParty
+            && !host.is_empty()
+            && !is_own(source.url.get_ref(), &own_hosts)
+        {
+            out.push(
+                Diagnostic::error(
+                    LintCode::NotFirstParty,
+                    file,
+                    source.url.span(),
+                    format!("`{host}` is not one of {}'s own hosts", platform.name),
+                )
+                .help("add the host to `[platform] first_party` if the platform runs it (its help centre, policy site, blog; \"github.com/owner/\" for its code), or give the source kind \"press\", \"code\" or \"secondary\""),
+            );
+        }
+        for fact in &source.shows {
+            if !SOURCED_FACTS.contains(&fact.get_ref().as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::UnknownFact,
+                        file,
+                        fact.span(),
+                        format!("`{}` is not a fact a source can show", fact.get_ref()),
+                    )
+                    .help(format!("use one of: {}", SOURCED_FACTS.join(", "))),
+                );
+            }
+        }
+    }
+    for fact in present_facts(s) {
+        let shown = s
+            .sources
+            .iter()
+            .any(|src| src.get_ref().shows.iter().any(|f| f.get_ref() == fact));
+        let marked = s.unverified.iter().any(|u| u.get_ref() == fact);
+        if !shown && !marked {
+            out.push(
+                Diagnostic::error(
+                    LintCode::UnsourcedFact,
+                    file,
+                    header.clone(),
+                    format!("no source of `{id}` shows its {fact}"),
+                )
+                .help(format!(
+                    "add \"{fact}\" to the `shows` of the source that states it, or list \"{fact}\" in `unverified`"
+                )),
+            );
+        }
+    }
+}
+
+fn check_region(file: usize, term: &str, at: Range<usize>, out: &mut Vec<Diagnostic>) {
+    if regions::canonical(term).is_none() {
+        out.push(
+            Diagnostic::error(LintCode::BadRegion, file, at, format!("`{term}` is not a region privaudit knows"))
+                .help("use ISO 3166-1 alpha-2 country codes (\"US\", \"GB\", \"DE\"), \"EU\" or \"EEA\"; leave the list out for everywhere"),
+        );
+    }
+}
+
+pub(super) fn check_defaults_and_regions(
+    file: usize,
+    platform: &Platform,
+    s: &Setting,
+    header: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for r in s.regions.iter().chain(&s.regions_except) {
+        check_region(file, r.get_ref(), r.span(), out);
+    }
+    if !s.regions.is_empty() && !s.regions_except.is_empty() {
+        out.push(
+            Diagnostic::error(
+                LintCode::InvalidValue,
+                file,
+                s.regions_except[0].span(),
+                "`regions` and `regions_except` together",
+            )
+            .help("say where the setting exists, or where it does not, not both"),
+        );
+    }
+    let plans: Vec<&str> = platform.plans.iter().map(|p| p.get_ref().as_str()).collect();
+    for plan in &s.plans {
+        if !plans.iter().any(|p| p.eq_ignore_ascii_case(plan.get_ref())) {
+            out.push(
+                Diagnostic::error(
+                    LintCode::UnknownPlan,
+                    file,
+                    plan.span(),
+                    format!(
+                        "setting names plan `{}`, which `[platform] plans` does not list",
+                        plan.get_ref()
+                    ),
+                )
+                .help("declare the platform's plans in `[platform] plans`"),
+            );
+        }
+    }
+    let Some(default) = &s.default else {
+        return;
+    };
+    let entries = default.get_ref().entries();
+    let mut catch_all_seen = false;
+    for entry in &entries {
+        for plan in &entry.plans {
+            if !plans.iter().any(|p| p.eq_ignore_ascii_case(plan)) {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::UnknownPlan,
+                        file,
+                        default.span(),
+                        format!("default names plan `{plan}`, which `[platform] plans` does not list"),
+                    )
+                    .help(if plans.is_empty() {
+                        "declare the platform's plans, e.g. `plans = [\"free\", \"pro\", \"business\"]`".to_string()
+                    } else {
+                        format!("use one of: {}", plans.join(", "))
+                    }),
+                );
+            }
+        }
+        for r in &entry.regions {
+            check_region(file, r, default.span(), out);
+        }
+        if let Some(date) = &entry.as_of {
+            let ok = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
+                || chrono::NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d").is_ok();
+            if !ok {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::BadDate,
+                        file,
+                        default.span(),
+                        format!("as_of `{date}` is not a date"),
+                    )
+                    .help("write YYYY-MM-DD, or YYYY-MM when the source gives only the month"),
+                );
+            }
+        }
+        if catch_all_seen {
+            out.push(
+                Diagnostic::warning(
+                    LintCode::UnreachableDefault,
+                    file,
+                    default.span(),
+                    format!(
+                        "a default of `{}` comes after one for every account: it never applies",
+                        s.id.get_ref()
+                    ),
+                )
+                .help("put the entries for particular plans and regions first: the first that holds wins"),
+            );
+            break;
+        }
+        catch_all_seen = entry.plans.is_empty() && entry.regions.is_empty();
+    }
+    let _ = header;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_places_are_hosts_or_a_host_and_path_prefix() {
+        let own = vec!["openai.com".to_string(), "github.com/Automattic/".to_string()];
+        assert!(is_own("https://help.openai.com/en/articles/1", &own));
+        assert!(!is_own("https://notopenai.com/x", &own));
+        assert!(is_own("https://github.com/Automattic/jetpack/blob/x.tsx", &own));
+        assert!(!is_own("https://github.com/someone/clone/blob/x.tsx", &own));
+    }
+}

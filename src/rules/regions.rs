@@ -1,0 +1,68 @@
+//! Where a default or a setting holds: ISO 3166-1 alpha-2 country codes
+//! (checked with `celes`) and the two groups platforms name most, the EU and
+//! the EEA. "UK" is accepted for GB because platforms' help pages say UK.
+
+/// EU member states (27 since 2020-02-01), ISO 3166-1 alpha-2.
+const EU: &[&str] = &[
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT",
+    "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+];
+
+/// The EEA adds Iceland, Liechtenstein and Norway to the EU.
+const EEA_ONLY: &[&str] = &["IS", "LI", "NO"];
+
+/// A region term as written (`de`, `UK`, `eea`) in its canonical form
+/// (`DE`, `GB`, `EEA`), or None when it is neither a group nor a country code.
+pub fn canonical(term: &str) -> Option<String> {
+    let upper = term.trim().to_ascii_uppercase();
+    match upper.as_str() {
+        "EU" | "EEA" => Some(upper),
+        "UK" => Some("GB".into()),
+        code if code.len() == 2 && celes::Country::from_alpha2(code).is_ok() => Some(upper),
+        _ => None,
+    }
+}
+
+/// Does `region` (a country code) fall in `term` (a country code or group)?
+pub fn contains(term: &str, region: &str) -> bool {
+    let (Some(term), Some(region)) = (canonical(term), canonical(region)) else {
+        return false;
+    };
+    match term.as_str() {
+        "EU" => EU.contains(&region.as_str()) || region == "EU",
+        "EEA" => {
+            EU.contains(&region.as_str()) || EEA_ONLY.contains(&region.as_str()) || region == "EU" || region == "EEA"
+        }
+        _ => term == region,
+    }
+}
+
+/// Does `region` fall in any of `terms`?
+pub fn any_contains(terms: &[String], region: &str) -> bool {
+    terms.iter().any(|t| contains(t, region))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_codes_and_groups_are_recognised_in_any_case() {
+        assert_eq!(canonical("de").as_deref(), Some("DE"));
+        assert_eq!(canonical("UK").as_deref(), Some("GB"));
+        assert_eq!(canonical("eea").as_deref(), Some("EEA"));
+        assert_eq!(canonical("worldwide"), None);
+        assert_eq!(canonical("XX"), None);
+    }
+
+    #[test]
+    fn groups_contain_their_members_only() {
+        assert!(contains("EU", "FR"));
+        assert!(!contains("EU", "NO"));
+        assert!(contains("EEA", "NO"));
+        assert!(!contains("EEA", "GB"));
+        assert!(!contains("EEA", "CH"));
+        assert!(contains("UK", "gb"));
+        assert!(!contains("US", "CA"));
+    }
+}
