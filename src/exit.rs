@@ -111,6 +111,7 @@ mod tests {
             current: None,
             previous: None,
             wanted: "off".into(),
+            default: None,
             url: None,
             message: None,
             class: None,

@@ -32,6 +32,9 @@ pub struct PlanItem {
     pub wanted_names: Vec<String>,
     /// The wanted option's `value` attribute, when the rule gives it.
     pub wanted_value: Option<String>,
+    /// The platform's documented default for this account's plan and
+    /// region (as the profile describes the account), if documented.
+    pub default: Option<crate::rules::DocumentedDefault>,
 }
 
 impl PlanItem {
@@ -182,10 +185,22 @@ pub fn build(
             continue;
         }
         let only_settings = if whole.contains(&id) { None } else { picked.get(id) };
+        let account = profile.account(id);
+        let facts = crate::rules::Account {
+            plan: account.plan.as_deref(),
+            region: account.region.as_deref(),
+        };
         let items: Vec<PlanItem> = platform
             .settings
             .iter()
             .filter(|setting| only_settings.is_none_or(|only| only.contains(&setting.id.as_str())))
+            // A setting the platform does not offer in the account's region
+            // has nothing to read, unless the user asked for it by name.
+            .filter(|setting| {
+                only_settings.is_some()
+                    || (setting.available_in(facts.region) != Some(false)
+                        && setting.offered_on(facts.plan) != Some(false))
+            })
             .filter_map(|setting| {
                 let (mut wanted, mut wanted_names, wanted_value) =
                     match profile.wanted(&platform.id, &setting.id, setting.category) {
@@ -236,6 +251,7 @@ pub fn build(
                     wanted,
                     wanted_names,
                     wanted_value,
+                    default: setting.default_for(facts).cloned(),
                 })
             })
             .collect();

@@ -108,6 +108,7 @@ mod tests {
             current: current.map(String::from),
             previous: None,
             wanted: "off".into(),
+            default: None,
             url: None,
             message: None,
             class: None,

@@ -1,5 +1,7 @@
 //! What an audit produces: one finding per planned setting, and the run that
 //! holds them. This is the stable JSON schema (see README, "JSON output").
+//! Long because the schema's types and their documentation (which the
+//! published JSON Schemas are generated from) belong in one place.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -147,6 +149,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     pub wanted: String,
+    /// The platform's documented default for this account's plan and
+    /// region (see the profile's `region` and `[accounts]`), if documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
     /// The page the setting was read on, or the form for manual settings.
     pub url: Option<String>,
     /// Why the status is what it is, and what to do about it.
@@ -339,6 +345,7 @@ pub(crate) fn finding(pp: &PlatformPlan, item: &PlanItem, status: Status) -> Fin
         current: None,
         previous: None,
         wanted: item.wanted.clone(),
+        default: item.default.as_ref().map(|d| d.value.clone()),
         url: item.setting.page().map(|p| pp.url(p)),
         message: None,
         class: None,
@@ -367,8 +374,6 @@ pub fn manual_findings(plan: &Plan) -> Vec<Finding> {
     out
 }
 
-/// Every browser setting of the plan marked `status` with `message`: when the
-/// browser itself could not start.
 /// The message of a setting an interrupt kept from being read.
 pub const NOT_READ_INTERRUPTED: &str = "not read: interrupted";
 
@@ -382,6 +387,8 @@ impl Finding {
     }
 }
 
+/// Every browser setting of the plan marked `status` with `message`: when the
+/// browser itself could not start.
 pub fn all_browser_items(plan: &Plan, status: Status, message: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for pp in &plan.platforms {

@@ -32,6 +32,11 @@ fn known_platform(ctx: &Context, platform: &str) -> anyhow::Result<Option<String
     };
     Ok(match &rule.login {
         Some(login) if login.form.is_some() => None,
+        Some(login) if login.cannot_automate.is_some() => Some(format!(
+            "{} sign-in cannot be automated honestly: {}",
+            rule.name,
+            login.cannot_automate.as_deref().unwrap_or_default()
+        )),
         _ => Some(format!(
             "the rules for {} do not describe its sign-in form, so privaudit never signs in to it by itself",
             rule.name

@@ -169,7 +169,11 @@ fn export(ctx: &Context, run: Option<&str>, output: &std::path::Path, account: A
         };
         let read = matches!(e.status.as_str(), "ok" | "drift" | "re-enabled");
         let observed = if read { e.current.clone() } else { None };
-        let documented = setting.default.as_ref().map(|d| d.value.clone());
+        let chosen = setting.default_for(crate::rules::Account {
+            plan: account.plan.as_deref(),
+            region: account.region.as_deref(),
+        });
+        let documented = chosen.map(|d| d.value.clone());
         rows.push(Row {
             account: account.label.clone(),
             platform: e.platform,
@@ -182,7 +186,7 @@ fn export(ctx: &Context, run: Option<&str>, output: &std::path::Path, account: A
             message: None,
             private_value: private_value.clone(),
             documented_default: documented,
-            documented_regions: setting.default.as_ref().map(|d| d.regions.clone()).unwrap_or_default(),
+            documented_regions: chosen.map(|d| d.regions.clone()).unwrap_or_default(),
             read_at: e.at,
             rules_version: catalogue.version.clone(),
             url: None,

@@ -196,7 +196,11 @@ fn survey_one(
         };
         let read = matches!(f.status, Status::Ok | Status::Drift | Status::ReEnabled);
         let observed = if read { f.current.clone() } else { None };
-        let documented = setting.default.as_ref().map(|d| d.value.clone());
+        let chosen = setting.default_for(crate::rules::Account {
+            plan: a.account.plan.as_deref(),
+            region: a.account.region.as_deref(),
+        });
+        let documented = chosen.map(|d| d.value.clone());
         let evidence = |ext: &str| {
             let dir = evidence_dir.as_ref()?;
             let name = format!("{}.{}.read.{ext}", f.platform, f.setting);
@@ -225,7 +229,7 @@ fn survey_one(
             message: if read { None } else { f.message.clone() },
             private_value: private_value.clone(),
             documented_default: documented,
-            documented_regions: setting.default.as_ref().map(|d| d.regions.clone()).unwrap_or_default(),
+            documented_regions: chosen.map(|d| d.regions.clone()).unwrap_or_default(),
             read_at: read_at.clone(),
             rules_version: catalogue.version.clone(),
             url: f

@@ -40,6 +40,41 @@ pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
     // `profile show` prints it.
     diagnostics.extend(crate::rules::lint::check_control_characters(file, &written.text));
 
+    // A plan the rules do not know would silently fall back to the general
+    // default: say so where it is written.
+    for (platform, span) in &written.plans {
+        let plan = profile
+            .accounts
+            .get(platform)
+            .and_then(|a| a.plan.clone())
+            .unwrap_or_default();
+        match catalogue.platform(platform) {
+            Some(rules) if !rules.plans.iter().any(|p| p.eq_ignore_ascii_case(&plan)) => diagnostics.push(
+                Diagnostic::warning(
+                    LintCode::UnknownPlan,
+                    file,
+                    span.clone(),
+                    format!("{} has no plan `{plan}` in its rules", rules.name),
+                )
+                .help(if rules.plans.is_empty() {
+                    format!("{}'s defaults do not differ by plan: the plan can go", rules.name)
+                } else {
+                    format!("use one of: {}", rules.plans.join(", "))
+                }),
+            ),
+            Some(_) => {}
+            None => diagnostics.push(
+                Diagnostic::warning(
+                    LintCode::UnknownSetting,
+                    file,
+                    span.clone(),
+                    format!("no rules for platform `{platform}`"),
+                )
+                .help("`privaudit rules list` shows the platforms"),
+            ),
+        }
+    }
+
     for (category, span) in &written.categories {
         if let Some(Wanted::Value(v)) = profile.categories.get(category) {
             let choices: Vec<String> = catalogue

@@ -81,6 +81,28 @@ struct ProfileFile {
     categories: BTreeMap<Category, toml::Spanned<String>>,
     #[serde(default)]
     settings: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    /// Where the user's accounts are (ISO 3166-1 alpha-2), for regional
+    /// defaults and settings that exist only in some regions.
+    region: Option<toml::Spanned<String>>,
+    /// Per platform: the account's plan and, where it differs, its region.
+    #[serde(default)]
+    accounts: BTreeMap<String, AccountFile>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountFile {
+    plan: Option<toml::Spanned<String>>,
+    region: Option<toml::Spanned<String>>,
+}
+
+/// What the user says about their account on one platform.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct AccountFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// Where the effective profile came from, for messages and reports.
@@ -114,6 +136,12 @@ pub struct ProfileView {
     pub categories: BTreeMap<Category, String>,
     /// `platform.setting` → its override.
     pub settings: BTreeMap<String, String>,
+    /// Where the accounts are, if said (ISO 3166-1 alpha-2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Platform → its account's plan and region.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, AccountFacts>,
 }
 
 impl Profile {
@@ -125,6 +153,8 @@ impl Profile {
             platforms: self.platforms.clone(),
             categories: self.categories.iter().map(|(c, w)| (*c, w.as_text())).collect(),
             settings: self.settings.iter().map(|(k, w)| (k.clone(), w.as_text())).collect(),
+            region: self.region.clone(),
+            accounts: self.accounts.clone(),
         }
     }
 }
@@ -138,6 +168,10 @@ pub struct Profile {
     pub categories: BTreeMap<Category, Wanted>,
     /// `platform.setting` → wanted value.
     pub settings: BTreeMap<String, Wanted>,
+    /// Where the accounts are (canonical ISO 3166-1 alpha-2), if said.
+    pub region: Option<String>,
+    /// Platform → its account's plan and region, as said.
+    pub accounts: BTreeMap<String, AccountFacts>,
     /// Where each value stands in the file, for diagnostics; None for a preset.
     pub written: Option<Written>,
 }
@@ -152,6 +186,8 @@ pub struct Written {
     pub settings: BTreeMap<String, (Range<usize>, Range<usize>)>,
     /// Each entry of `platforms`, with its range.
     pub platforms: Vec<(String, Range<usize>)>,
+    /// Platform → the range of its account's `plan`.
+    pub plans: BTreeMap<String, Range<usize>>,
 }
 
 /// A profile file that does not parse: the diagnostic and its text.
@@ -168,6 +204,8 @@ impl Profile {
             platforms: Vec::new(),
             categories: Category::ALL.iter().map(|c| (*c, preset.wanted(*c))).collect(),
             settings: BTreeMap::new(),
+            region: None,
+            accounts: BTreeMap::new(),
             written: None,
         }
     }
@@ -200,8 +238,45 @@ impl Profile {
                 .settings
                 .insert(key.get_ref().clone(), (key.span(), wanted.span()));
         }
+        let region_of = |r: &toml::Spanned<String>| {
+            crate::rules::regions::canonical(r.get_ref()).ok_or_else(|| {
+                let mut files = SourceFiles::default();
+                let id = files.add(name.display().to_string(), text.to_string());
+                let diagnostic = Diagnostic::error(
+                    crate::diag::LintCode::BadRegion,
+                    id,
+                    r.span(),
+                    format!("`{}` is not a country code", r.get_ref()),
+                )
+                .help(
+                    "write where the account is registered as an ISO 3166-1 alpha-2 code, e.g. \"DE\", \"GB\", \"US\"",
+                );
+                Box::new(ProfileError { diagnostic, files })
+            })
+        };
+        profile.region = file.region.as_ref().map(region_of).transpose()?;
+        for (platform, account) in file.accounts {
+            if let Some(plan) = &account.plan {
+                written.plans.insert(platform.clone(), plan.span());
+            }
+            let facts = AccountFacts {
+                plan: account.plan.map(|p| p.get_ref().trim().to_ascii_lowercase()),
+                region: account.region.as_ref().map(region_of).transpose()?,
+            };
+            profile.accounts.insert(platform, facts);
+        }
         profile.written = Some(written);
         Ok(profile)
+    }
+
+    /// The account on `platform` as the profile describes it: its plan, and
+    /// its region (the platform's own, else the profile's).
+    pub fn account(&self, platform: &str) -> AccountFacts {
+        let own = self.accounts.get(platform).cloned().unwrap_or_default();
+        AccountFacts {
+            plan: own.plan,
+            region: own.region.or_else(|| self.region.clone()),
+        }
     }
 
     pub fn wanted(&self, platform: &str, setting: &str, category: Category) -> Wanted {
@@ -242,8 +317,14 @@ pub fn template(preset: Preset) -> String {
     for c in Category::ALL {
         out.push_str(&format!("{} = \"{}\"\n", c.as_str(), preset.wanted(c).as_text()));
     }
+    out.push_str("\n# Where your accounts are registered (ISO 3166-1 alpha-2, e.g. \"DE\", \"GB\", \"US\"):\n");
+    out.push_str("# some defaults differ by region, and some settings exist only in some regions.\n");
+    out.push_str("# region = \"DE\"\n");
     out.push_str("\n# Per-setting overrides, keyed `platform.setting` (see `privaudit rules list`).\n");
     out.push_str("[settings]\n# \"x.personalized-ads\" = \"on\"\n");
+    out.push_str("\n# Per platform, your account's plan (see `privaudit rules show PLATFORM`) and,\n");
+    out.push_str("# if it differs from `region`, where it is registered; defaults are compared for it.\n");
+    out.push_str("[accounts]\n# chatgpt = { plan = \"plus\" }\n# linkedin = { region = \"GB\" }\n");
     out
 }
 

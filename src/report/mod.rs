@@ -29,6 +29,7 @@ mod tests {
             current: current.map(Into::into),
             previous: None,
             wanted: "off".into(),
+            default: None,
             url: Some("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement".into()),
             message: message.map(Into::into),
             class: None,

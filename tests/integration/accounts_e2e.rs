@@ -350,19 +350,20 @@ fn login_with_cookies_never_says_signed_in_when_no_page_could_be_read() {
 #[test]
 fn credentials_are_refused_for_a_platform_whose_rule_cannot_type_them() {
     let env = Env::new();
-    // X's rule knows where its sign-in page is, not how its form works.
+    // Microsoft's rule knows where its sign-in page is, not how its form
+    // works (the form is on login.live.com, another host).
     let out = env
         .cmd()
-        .args(["auth", "set", "x", "--username", USER, "--stdin"])
+        .args(["auth", "set", "microsoft", "--username", USER, "--stdin"])
         .write_stdin(format!("{PASSWORD}\n"))
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(stderr.contains("do not describe its sign-in form"), "{stderr}");
-    assert!(stderr.contains("privaudit login x"), "{stderr}");
+    assert!(stderr.contains("privaudit login microsoft"), "{stderr}");
     assert!(!stderr.contains("auth set"), "the hint must not loop back: {stderr}");
     env.cmd()
-        .args(["auth", "show", "x"])
+        .args(["auth", "show", "microsoft"])
         .assert()
         .code(0)
         .stdout(predicates::str::contains("none are needed"));
@@ -372,12 +373,12 @@ fn credentials_are_refused_for_a_platform_whose_rule_cannot_type_them() {
 fn a_signed_out_platform_without_a_sign_in_form_is_not_sent_to_auth_set() {
     require_chromium();
     let replica = Replica::start();
-    replica.fakes.require_login("x", account(false, false));
+    replica.fakes.require_login("microsoft", account(false, false));
     let env = Env::new();
     let out = env
         .cmd()
-        .args(["--timeout", "10", "check", "x", "--format", "json"])
-        .args(replica.base_url_args(&["x"]))
+        .args(["--timeout", "10", "check", "microsoft", "--format", "json"])
+        .args(replica.base_url_args(&["microsoft"]))
         .output()
         .expect("run privaudit");
     let report = json(&out.stdout);
@@ -390,7 +391,10 @@ fn a_signed_out_platform_without_a_sign_in_form_is_not_sent_to_auth_set() {
         .collect();
     assert!(!messages.is_empty(), "{report:#}");
     for m in messages {
-        assert!(m.contains("privaudit login x") && !m.contains("auth set"), "{m}");
+        assert!(
+            m.contains("privaudit login microsoft") && !m.contains("auth set"),
+            "{m}"
+        );
     }
 }
 

@@ -722,3 +722,69 @@ fn the_next_run_ends_what_a_killed_run_left() {
         "records left"
     );
 }
+
+/// The profile says where the accounts are and on which plan: a setting the
+/// platform offers only elsewhere is not read, and each finding carries the
+/// default documented for that plan and region, not the general one.
+#[test]
+fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
+    require_chromium();
+    let env = Env::new();
+    let replica = Replica::start();
+    let run = |profile: &str| {
+        env.write_profile(profile);
+        let output = env
+            .cmd()
+            .args([
+                "check",
+                "reddit",
+                "chatgpt",
+                "facebook",
+                "--no-history",
+                "--format",
+                "json",
+            ])
+            .args(replica.base_url_args(&["reddit", "chatgpt", "facebook"]))
+            .output()
+            .unwrap();
+        json(&output.stdout)
+    };
+    let has = |report: &serde_json::Value, key: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| format!("{}.{}", f["platform"].as_str().unwrap(), f["setting"].as_str().unwrap()) == key)
+    };
+
+    let germany = run("preset = \"strict\"\nregion = \"DE\"\n[accounts]\nchatgpt = { plan = \"business\" }\n");
+    // "Ads off Reddit" exists only in the US.
+    assert!(!has(&germany, "reddit.ads-off-reddit"), "{germany:#}");
+    // Meta's 2026 wording is shown only in ten countries; Germany keeps the old one.
+    assert!(!has(&germany, "facebook.activity-from-other-businesses"), "{germany:#}");
+    assert!(has(&germany, "facebook.ad-partners-activity"), "{germany:#}");
+    let training = finding(&germany, "chatgpt.improve-the-model");
+    assert_eq!(
+        training["default"], "off",
+        "business accounts are not trained on by default: {training:#}"
+    );
+    assert_eq!(training["current"], "on");
+
+    let us = run("preset = \"strict\"\nregion = \"US\"\n[accounts]\nchatgpt = { plan = \"free\" }\n");
+    assert!(has(&us, "reddit.ads-off-reddit"), "{us:#}");
+    assert!(has(&us, "facebook.activity-from-other-businesses"), "{us:#}");
+    assert!(!has(&us, "facebook.ad-partners-activity"), "{us:#}");
+    assert_eq!(finding(&us, "chatgpt.improve-the-model")["default"], "on");
+}
+
+/// A region that is not a country code is refused with its line and column.
+#[test]
+fn a_profile_region_that_is_not_a_country_is_refused_where_it_is() {
+    let env = Env::new();
+    env.write_profile("preset = \"strict\"\nregion = \"Europe\"\n");
+    env.cmd()
+        .args(["check", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Europe").and(predicate::str::contains(":2:")));
+}
