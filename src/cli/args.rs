@@ -344,10 +344,17 @@ pub struct DemoArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Platforms, settings, categories and when each rule was verified
+    /// Platforms, settings, categories, how well each is verified, and when
+    ///
+    /// Grades: first-party (label, page and default shown by the platform's
+    /// own help pages or policy), secondary (every fact sourced, some only by
+    /// press or code), unverified (a fact no source confirms).
     List {
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+        /// One row per setting, with its grade and unconfirmed facts
+        #[arg(long, short = 's')]
+        settings: bool,
     },
     /// Check rule files for mistakes (default: every rule in use)
     Lint {

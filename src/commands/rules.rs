@@ -6,12 +6,12 @@ use crate::diag::{Diagnostic, SourceFiles};
 use crate::exit::Exit;
 use crate::failure::Failure;
 use crate::output::{table, Format, TableStyle};
-use crate::rules::listing::{ListedPlatform, Listing, PlatformDetail};
+use crate::rules::listing::{GradeCounts, ListedPlatform, ListedSetting, Listing, PlatformDetail};
 use crate::rules::{load, Category};
 
 pub fn run(ctx: &Context, command: RulesCommand) -> anyhow::Result<Exit> {
     match command {
-        RulesCommand::List { format } => list(ctx, format),
+        RulesCommand::List { format, settings } => list(ctx, format, settings),
         RulesCommand::Lint {
             files,
             format,
@@ -59,26 +59,21 @@ fn test(
     Ok(if results.all_passed() { Exit::Ok } else { Exit::Drift })
 }
 
-fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
+fn list(ctx: &Context, format: ListFormat, per_setting: bool) -> anyhow::Result<Exit> {
     let catalogue = load_rules(ctx)?;
-    let rows: Vec<ListedPlatform> = catalogue
-        .platforms
-        .iter()
-        .map(|p| {
-            let mut categories: Vec<Category> = p.settings.iter().map(|s| s.category).collect();
-            categories.sort();
-            categories.dedup();
-            ListedPlatform {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                settings: p.settings.len(),
-                categories,
-                verified: p.verified.clone(),
-                origin: p.origin.to_string(),
-                file: p.file.clone(),
-            }
-        })
-        .collect();
+    let rows: Vec<ListedPlatform> = catalogue.platforms.iter().map(|p| ListedPlatform::of(p)).collect();
+    let all: Vec<&ListedSetting> = rows.iter().flat_map(|r| r.items.iter()).collect();
+    let totals = GradeCounts::of(all.iter().map(|s| &s.grade));
+    let ai = all.iter().filter(|s| s.category == Category::AiTraining).count();
+    let summary = format!(
+        "{} platforms, {} settings ({ai} AI training): {} verified first-party, {} secondary, {} unverified (rules {})\n",
+        rows.len(),
+        all.len(),
+        totals.first_party,
+        totals.secondary,
+        totals.unverified,
+        catalogue.version
+    );
     let text = match format {
         ListFormat::Json => {
             serde_json::to_string_pretty(&Listing {
@@ -87,9 +82,36 @@ fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
                 platforms: rows,
             })? + "\n"
         }
+        ListFormat::Table if per_setting => {
+            let mut t = table(
+                ["Setting", "Label", "Category", "Grade", "Unconfirmed"],
+                TableStyle::Wrapped,
+            );
+            for r in &rows {
+                for s in &r.items {
+                    t.add_row(vec![
+                        format!("{}.{}", r.id, s.id),
+                        s.label.clone(),
+                        s.category.to_string(),
+                        s.grade.to_string(),
+                        s.unverified.join(", "),
+                    ]);
+                }
+            }
+            format!("{t}\n{summary}")
+        }
         ListFormat::Table => {
             let mut t = table(
-                ["Platform", "Name", "Settings", "Categories", "Verified", "From"],
+                [
+                    "Platform",
+                    "Name",
+                    "Settings",
+                    "Categories",
+                    "Grades (1st/2nd/unv.)",
+                    "Sign-in",
+                    "Verified",
+                    "From",
+                ],
                 TableStyle::Natural,
             );
             for r in &rows {
@@ -99,16 +121,16 @@ fn list(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
                     r.name.clone(),
                     r.settings.to_string(),
                     cats.join(", "),
+                    format!(
+                        "{}/{}/{}",
+                        r.grades.first_party, r.grades.secondary, r.grades.unverified
+                    ),
+                    r.sign_in.clone(),
                     r.verified.clone(),
                     r.origin.clone(),
                 ]);
             }
-            format!(
-                "{t}\n{} platforms, {} settings (rules {})\n",
-                rows.len(),
-                catalogue.setting_count(),
-                catalogue.version
-            )
+            format!("{t}\n{summary}Per setting: `privaudit rules list --settings`; sources: `privaudit rules show PLATFORM`.\n")
         }
     };
     ctx.console.print(&text);
@@ -222,25 +244,67 @@ fn show_text(p: &PlatformDetail) -> String {
                 text.push_str(&format!("    {}. {step}\n", i + 1));
             }
         }
-        match &s.default {
-            Some(d) => {
-                text.push_str(&format!("  default: {}", d.value));
+        if s.defaults.len() > 1 {
+            text.push_str("  default, by plan and region (first that holds):\n");
+            for d in &s.defaults {
+                let mut who = Vec::new();
+                if !d.plans.is_empty() {
+                    who.push(format!("plans {}", d.plans.join(", ")));
+                }
                 if !d.regions.is_empty() {
-                    text.push_str(&format!(" ({})", d.regions.join(", ")));
+                    who.push(format!("in {}", d.regions.join(", ")));
+                }
+                if who.is_empty() {
+                    who.push("every other account".into());
+                }
+                text.push_str(&format!("    {} — {}", d.value, who.join(", ")));
+                if let Some(at) = &d.as_of {
+                    text.push_str(&format!(" (as of {at})"));
                 }
                 if let Some(note) = &d.note {
                     text.push_str(&format!(" — {note}"));
                 }
                 text.push('\n');
             }
-            None => text.push_str("  default: unknown\n"),
+        } else {
+            match &s.default {
+                Some(d) => {
+                    text.push_str(&format!("  default: {}", d.value));
+                    if !d.regions.is_empty() {
+                        text.push_str(&format!(" ({})", d.regions.join(", ")));
+                    }
+                    if let Some(note) = &d.note {
+                        text.push_str(&format!(" — {note}"));
+                    }
+                    text.push('\n');
+                }
+                None => text.push_str("  default: unknown\n"),
+            }
+        }
+        if !s.regions.is_empty() {
+            text.push_str(&format!("  exists only in: {}\n", s.regions.join(", ")));
+        }
+        if !s.regions_except.is_empty() {
+            text.push_str(&format!("  does not exist in: {}\n", s.regions_except.join(", ")));
         }
         if let Some(since) = &s.since {
             text.push_str(&format!("  since: {since}\n"));
         }
-        text.push_str(&format!("  source: {}\n", s.source));
-        for url in &s.see_also {
-            text.push_str(&format!("  see also: {url}\n"));
+        text.push_str(&format!("  verified: {}\n", s.grade));
+        if s.sources.is_empty() {
+            text.push_str(&format!("  source: {}\n", s.source));
+            for url in &s.see_also {
+                text.push_str(&format!("  see also: {url}\n"));
+            }
+        } else {
+            for src in &s.sources {
+                let shows = if src.shows.is_empty() {
+                    "background".to_string()
+                } else {
+                    src.shows.join(", ")
+                };
+                text.push_str(&format!("  source ({}; {shows}): {}\n", src.kind.as_str(), src.url));
+            }
         }
         if !s.unverified.is_empty() {
             text.push_str(&format!("  unverified: {}\n", s.unverified.join(", ")));

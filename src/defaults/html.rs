@@ -30,7 +30,10 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                         "Generated " (generated) " by privaudit " (env!("CARGO_PKG_VERSION")) " from rules " (matrix.rules_version)
                         ". Defaults are as documented by the cited sources (help pages, policies, reporting), not measured on live accounts; "
                         span.unv { "unverified" }
-                        " marks a default no source confirmed."
+                        " marks a default no source confirmed. The Verified column grades each setting: "
+                        strong { "first-party" } " (label, page and default shown by the platform's own help pages or policy), "
+                        strong { "secondary" } " (every fact sourced, some only by press or code) or "
+                        strong { "unverified" } " (a fact no source confirms)."
                     }
                 }
                 section {
@@ -75,7 +78,7 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                         table.settings {
                             thead { tr {
                                 th { "Setting" } th { "Kind" } th { "Default" } th { "Private value" }
-                                th { "Where" } th { "Since" } th { "Source" }
+                                th { "Where" } th { "Since" } th { "Verified" } th { "Sources" }
                             } }
                             tbody {
                                 @for cell in &row.cells {
@@ -90,11 +93,25 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                                             td {
                                                 (s.default.as_deref().unwrap_or("not documented"))
                                                 @if s.default_unverified { " " span.unv { "unverified" } }
+                                                @if s.by_account.len() > 1 {
+                                                    ul.split {
+                                                        @for d in &s.by_account {
+                                                            li {
+                                                                strong { (d.value) }
+                                                                @if !d.plans.is_empty() { " — plans: " (d.plans.join(", ")) }
+                                                                @if !d.regions.is_empty() { " — in " (d.regions.join(", ")) }
+                                                                @if d.plans.is_empty() && d.regions.is_empty() { " — every other account" }
+                                                                @if let Some(at) = &d.as_of { " (as of " (at) ")" }
+                                                            }
+                                                        }
+                                                    }
+                                                }
                                                 @if let Some(note) = &s.note { div.note { (note) } }
                                             }
                                             td { (s.private_value.as_deref().unwrap_or("object via the form")) }
-                                            td { (s.regions.join(", ")) }
+                                            td { (if s.where_text().is_empty() { "everywhere".to_string() } else { s.where_text() }) }
                                             td { (s.since.as_deref().unwrap_or("")) }
+                                            td { span class={ "grade " (s.grade.as_str()) } { (s.grade.as_str()) } }
                                             td { a href=(s.source) { "source" } }
                                         }
                                     }
@@ -156,6 +173,11 @@ const STYLE: &str = r#"
   .settings tr.shared td:first-child { border-left: 4px solid hsl(0 65% 55%); }
   .settings tr.private td:first-child { border-left: 4px solid hsl(120 45% 45%); }
   .settings tr.unknown td:first-child { border-left: 4px solid var(--line); }
+  .grade { font-size: .75rem; padding: 0 .3rem; border-radius: .25rem; white-space: nowrap; }
+  .grade.first-party { background: hsl(120 45% 85%); color: #1d2329; }
+  .grade.secondary { background: hsl(50 70% 82%); color: #1d2329; }
+  .grade.unverified { background: hsl(0 60% 88%); color: #1d2329; }
+  ul.split { margin: .25rem 0 0; padding-left: 1.1rem; font-size: .85rem; }
   .unv, .form { font-size: .75rem; padding: 0 .3rem; border-radius: .25rem; border: 1px solid currentColor; }
   .unv { color: hsl(30 80% 40%); } .form { color: var(--muted); }
   .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; border: 1px solid var(--line); margin: 0 .2rem 0 .6rem; }

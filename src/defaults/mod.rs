@@ -7,7 +7,7 @@ pub mod observed;
 
 use serde::Serialize;
 
-use crate::rules::{same_value, Catalogue, Category, SettingKind};
+use crate::rules::{same_value, Catalogue, Category, DocumentedDefault, Grade, SettingKind};
 
 /// What a setting does to a new account, by the rule's documented default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -35,6 +35,52 @@ pub struct SettingDefault {
     /// True when the rule lists its default as unverified.
     pub default_unverified: bool,
     pub manual: bool,
+    /// How strongly the rule's sources verify the setting.
+    pub grade: Grade,
+    /// Every documented default, by plan and region, first match first;
+    /// `default` is the one for an account no entry names.
+    pub by_account: Vec<DocumentedDefault>,
+    /// Where the setting exists at all (empty: everywhere), and where not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only_in: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_in: Vec<String>,
+}
+
+impl SettingDefault {
+    /// The plan and region split in a few words, e.g. "on; off for
+    /// business, enterprise; off in EEA, GB"; empty when there is none.
+    pub fn split_text(&self) -> String {
+        if self.by_account.len() < 2 {
+            return String::new();
+        }
+        self.by_account
+            .iter()
+            .map(|d| {
+                let mut part = d.value.clone();
+                if !d.plans.is_empty() {
+                    part.push_str(&format!(" for {}", d.plans.join(", ")));
+                }
+                if !d.regions.is_empty() {
+                    part.push_str(&format!(" in {}", d.regions.join(", ")));
+                }
+                if d.plans.is_empty() && d.regions.is_empty() {
+                    part.push_str(" otherwise");
+                }
+                part
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Where the setting exists, in a few words; empty: everywhere.
+    pub fn where_text(&self) -> String {
+        match (self.only_in.is_empty(), self.not_in.is_empty()) {
+            (false, _) => format!("only in {}", self.only_in.join(", ")),
+            (true, false) => format!("not in {}", self.not_in.join(", ")),
+            (true, true) => String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -118,21 +164,25 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
                                 SettingKind::Control { private_value, .. } => (Some(private_value.clone()), false),
                                 SettingKind::Manual { .. } => (None, true),
                             };
+                            // An account nobody described gets the general
+                            // entry; a rule with only particular ones shows its first.
+                            let general = s.general_default().or(s.defaults.first());
                             SettingDefault {
                                 id: s.id.clone(),
                                 label: s.label.clone(),
-                                exposure: exposure(
-                                    s.default.as_ref().map(|d| d.value.as_str()),
-                                    private_value.as_deref(),
-                                ),
-                                default: s.default.as_ref().map(|d| d.value.clone()),
+                                exposure: exposure(general.map(|d| d.value.as_str()), private_value.as_deref()),
+                                default: general.map(|d| d.value.clone()),
                                 private_value,
-                                regions: s.default.as_ref().map(|d| d.regions.clone()).unwrap_or_default(),
-                                note: s.default.as_ref().and_then(|d| d.note.clone()),
+                                regions: general.map(|d| d.regions.clone()).unwrap_or_default(),
+                                note: general.and_then(|d| d.note.clone()),
                                 since: s.since.clone(),
                                 source: s.source.clone(),
                                 default_unverified: s.unverified.iter().any(|u| u == "default"),
                                 manual,
+                                grade: s.grade,
+                                by_account: s.defaults.clone(),
+                                only_in: s.regions.clone(),
+                                not_in: s.regions_except.clone(),
                             }
                         })
                         .collect(),
@@ -203,8 +253,9 @@ impl Matrix {
             .flat_map(|r| r.cells.iter().flat_map(|c| c.settings.iter()))
             .collect();
         let shared = all.iter().filter(|s| s.exposure == Exposure::SharedByDefault).count();
+        let first_party = all.iter().filter(|s| s.grade == Grade::FirstParty).count();
         format!(
-            "{} platforms, {} settings: {shared} share your data unless you act (rules {})",
+            "{} platforms, {} settings: {shared} share your data unless you act; {first_party} verified first-party (rules {})",
             self.rows.len(),
             all.len(),
             self.rules_version
@@ -228,20 +279,22 @@ impl Matrix {
             out.push('\n');
         }
         out.push_str(&format!("\n{}\n\n", self.totals()));
-        out.push_str("| Platform | Setting | Category | Default | Private | Regions | Since | Source |\n|---|---|---|---|---|---|---|---|\n");
+        out.push_str("| Platform | Setting | Category | Default | By plan and region | Private | Where | Since | Verified | Source |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for row in &self.rows {
             for cell in &row.cells {
                 for s in &cell.settings {
                     out.push_str(&format!(
-                        "| {} | {} | {} | {}{} | {} | {} | {} | {} |\n",
+                        "| {} | {} | {} | {}{} | {} | {} | {} | {} | {} | {} |\n",
                         esc(&row.name),
                         esc(&s.label),
                         cell.category,
                         esc(s.default.as_deref().unwrap_or("unknown")),
                         if s.default_unverified { " (unverified)" } else { "" },
+                        esc(&s.split_text()),
                         esc(s.private_value.as_deref().unwrap_or("form")),
-                        esc(&s.regions.join(", ")),
+                        esc(&s.where_text()),
                         esc(s.since.as_deref().unwrap_or("")),
+                        s.grade,
                         s.source
                     ));
                 }
@@ -264,6 +317,9 @@ impl Matrix {
             "regions",
             "since",
             "source",
+            "grade",
+            "by_plan_and_region",
+            "where",
         ])?;
         for row in &self.rows {
             for cell in &row.cells {
@@ -283,6 +339,9 @@ impl Matrix {
                             &s.regions.join("; "),
                             s.since.as_deref().unwrap_or(""),
                             &s.source,
+                            s.grade.as_str(),
+                            &s.split_text(),
+                            &s.where_text(),
                         ],
                     )?;
                 }

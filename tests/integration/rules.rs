@@ -122,7 +122,103 @@ fn list_table_counts_platforms_and_settings() {
         .args(["rules", "list"])
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r"\d+ platforms, \d+ settings \(rules ").unwrap());
+        .stdout(
+            predicate::str::is_match(
+                r"\d+ platforms, \d+ settings \(\d+ AI training\): \d+ verified first-party, \d+ secondary, \d+ unverified \(rules ",
+            )
+            .unwrap(),
+        );
+}
+
+/// The catalogue the second wave promised: its size, and every setting
+/// graded from what its sources show.
+#[test]
+fn the_catalogue_is_graded_setting_by_setting() {
+    let out = Env::new()
+        .cmd()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let list = json(&out.stdout);
+    let platforms = list["platforms"].as_array().unwrap();
+    let ids: Vec<&str> = platforms.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    for must in [
+        "facebook",
+        "threads",
+        "reddit",
+        "chatgpt",
+        "gemini",
+        "claude",
+        "copilot",
+        "meta-ai",
+        "perplexity",
+        "mistral",
+        "github",
+        "grok",
+        "figma",
+        "character-ai",
+        "dropbox",
+        "wordpress",
+    ] {
+        assert!(ids.contains(&must), "no rules for {must}");
+    }
+    assert!(platforms.len() >= 32, "{} platforms", platforms.len());
+    let settings: Vec<&serde_json::Value> = platforms.iter().flat_map(|p| p["items"].as_array().unwrap()).collect();
+    assert!(settings.len() >= 110, "{} settings", settings.len());
+    let ai = settings.iter().filter(|s| s["category"] == "ai-training").count();
+    assert!(ai >= 40, "{ai} AI-training settings");
+    for p in platforms {
+        let counts = &p["grades"];
+        let items = p["items"].as_array().unwrap();
+        let total: u64 = ["first_party", "secondary", "unverified"]
+            .iter()
+            .map(|k| counts[k].as_u64().unwrap())
+            .sum();
+        assert_eq!(total as usize, items.len(), "{}", p["id"]);
+        for s in items {
+            let unverified: Vec<&str> = s["unverified"]
+                .as_array()
+                .map(|a| a.iter().map(|u| u.as_str().unwrap()).collect())
+                .unwrap_or_default();
+            let cited_unconfirmed = ["label", "page", "default"].iter().any(|f| unverified.contains(f));
+            // A grade can never hide an unconfirmed cited fact.
+            assert_eq!(
+                s["grade"] == "unverified",
+                cited_unconfirmed,
+                "{}.{}: {s}",
+                p["id"],
+                s["id"]
+            );
+        }
+    }
+}
+
+/// `rules list --settings`: one row per setting with its grade.
+#[test]
+fn list_settings_shows_each_grade() {
+    Env::new()
+        .cmd()
+        .args(["rules", "list", "--settings"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("chatgpt.improve-the-model").and(predicate::str::contains("first-party")));
+}
+
+/// A rule that says sign-in cannot be automated: `auth set` refuses with its
+/// reason before it touches the keyring.
+#[test]
+fn auth_set_refuses_a_platform_whose_sign_in_cannot_be_automated() {
+    Env::new()
+        .cmd()
+        .args(["auth", "set", "claude", "--username", "someone@example.com", "--stdin"])
+        .write_stdin("not-a-real-password\n")
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("cannot be automated honestly")
+                .and(predicate::str::contains("not-a-real-password").not()),
+        );
 }
 
 #[test]
