@@ -71,6 +71,26 @@ pub fn problems(run: &Run) -> String {
 }
 
 /// The settings only a person can change, with where and how: once.
+/// The manual settings one line each, for the demo: with dozens of
+/// platforms their steps would bury the story (`rules show` prints them).
+pub fn manual_list(run: &Run) -> String {
+    let manual: Vec<_> = run.findings.iter().filter(|f| f.status == Status::Manual).collect();
+    if manual.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "Only a form or an email changes these {} settings; `privaudit rules show PLATFORM` prints the steps:\n",
+        manual.len()
+    );
+    for f in manual {
+        out.push_str(&format!(
+            "  {} › {} ({}.{})\n",
+            f.platform_name, f.label, f.platform, f.setting
+        ));
+    }
+    out
+}
+
 pub fn manual_steps(run: &Run) -> String {
     let manual: Vec<_> = run.findings.iter().filter(|f| f.status == Status::Manual).collect();
     if manual.is_empty() {

@@ -117,10 +117,24 @@ fn two_accounts_are_surveyed_verified_merged_and_reported() {
         (&"on".into(), &true.into()),
         "{us_row:#}"
     );
+    // One row per account and LinkedIn setting read in the browser.
+    let shown = json(
+        &env.cmd()
+            .args(["rules", "show", "linkedin", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let controls = shown["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["page"].is_string())
+        .count();
     assert_eq!(
         data["rows"].as_array().unwrap().len(),
-        10,
-        "2 accounts × 5 LinkedIn settings"
+        2 * controls,
+        "2 accounts × {controls} LinkedIn settings"
     );
     // Evidence: the outlined band, and a record with the accessibility node
     // and the DOM excerpt, whose hash the row and the manifest agree on.
