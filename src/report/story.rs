@@ -71,40 +71,39 @@ pub fn problems(run: &Run) -> String {
 }
 
 /// The settings only a person can change, with where and how: once.
+pub fn manual_steps(run: &Run) -> String {
+    manual(run, true)
+}
+
 /// The manual settings one line each, for the demo: with dozens of
 /// platforms their steps would bury the story (`rules show` prints them).
 pub fn manual_list(run: &Run) -> String {
-    let manual: Vec<_> = run.findings.iter().filter(|f| f.status == Status::Manual).collect();
-    if manual.is_empty() {
-        return String::new();
-    }
-    let mut out = format!(
-        "Only a form or an email changes these {} settings; `privaudit rules show PLATFORM` prints the steps:\n",
-        manual.len()
-    );
-    for f in manual {
-        out.push_str(&format!(
-            "  {} › {} ({}.{})\n",
-            f.platform_name, f.label, f.platform, f.setting
-        ));
-    }
-    out
+    manual(run, false)
 }
 
-pub fn manual_steps(run: &Run) -> String {
+fn manual(run: &Run, with_steps: bool) -> String {
     let manual: Vec<_> = run.findings.iter().filter(|f| f.status == Status::Manual).collect();
     if manual.is_empty() {
         return String::new();
     }
     let mut out = format!(
-        "Only a form or an email changes these {} settings; privaudit prints the steps:\n",
-        manual.len()
+        "Only a form or an email changes these {} settings; {}:\n",
+        manual.len(),
+        if with_steps {
+            "privaudit prints the steps"
+        } else {
+            "`privaudit rules show PLATFORM` prints the steps"
+        }
     );
     for f in manual {
+        let gap = if with_steps { "\n" } else { "" };
         out.push_str(&format!(
-            "\n  {} › {} ({}.{})\n",
+            "{gap}  {} › {} ({}.{})\n",
             f.platform_name, f.label, f.platform, f.setting
         ));
+        if !with_steps {
+            continue;
+        }
         if let Some(url) = &f.url {
             out.push_str(&format!("    open {url}\n"));
         }
