@@ -409,8 +409,10 @@ fn a_session_kept_in_local_storage_travels_to_a_remote_browser() {
             .args([
                 "--browser-ws",
                 &ws,
+                // A sign-in and a read on a shared remote browser while other
+                // tests load the machine: 15 s per CDP answer was seen to run out.
                 "--timeout",
-                "15",
+                "30",
                 "check",
                 "storagesession",
                 "--format",
