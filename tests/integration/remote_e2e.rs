@@ -240,16 +240,9 @@ fn ai_status(report: &serde_json::Value) -> String {
         .to_string()
 }
 
-/// A session saved by `login` reaches a browser privaudit did not start,
-/// and what the platform renewed there comes back: the replica rotates its
-/// session token on every page load, so each run after the first is signed
-/// in only if the one before wrote the renewed cookie back. Then the
-/// person's local runs carry on from the pool's renewal.
-#[test]
-fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
-    require_chromium();
-    let separate = Separate::start();
-    let env = Env::new();
+/// A LinkedIn replica that wants a session and renews its token on every
+/// page load, and a session for it saved by `login --cookies`.
+fn signed_in_to_a_rotating_linkedin(env: &Env) -> Replica {
     let replica = Replica::start();
     replica.fakes.require_login(
         "linkedin",
@@ -268,6 +261,20 @@ fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
         .args(replica.base_url_args(&["linkedin"]))
         .assert()
         .code(0);
+    replica
+}
+
+/// A session saved by `login` reaches a browser privaudit did not start,
+/// and what the platform renewed there comes back: the replica rotates its
+/// session token on every page load, so each run after the first is signed
+/// in only if the one before wrote the renewed cookie back. Then the
+/// person's local runs carry on from the pool's renewal.
+#[test]
+fn a_saved_session_travels_to_a_remote_browser_and_comes_back_renewed() {
+    require_chromium();
+    let separate = Separate::start();
+    let env = Env::new();
+    let replica = signed_in_to_a_rotating_linkedin(&env);
     let state = env.data.path().join("sessions/linkedin/privaudit-session.json");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -445,24 +452,7 @@ fn an_interrupt_or_a_failed_sign_in_never_loses_a_working_session() {
     require_chromium();
     let separate = Separate::start();
     let env = Env::new();
-    let replica = Replica::start();
-    replica.fakes.require_login(
-        "linkedin",
-        ReplicaAccount {
-            username: "reader@example.org".into(),
-            password: "not used here".into(),
-            totp_secret: None,
-            captcha: false,
-        },
-    );
-    replica.fakes.rotate_sessions("linkedin");
-    let cookies = replica.session_cookies_file(env.config.path(), "linkedin");
-    env.cmd()
-        .args(["login", "linkedin", "--cookies"])
-        .arg(&cookies)
-        .args(replica.base_url_args(&["linkedin"]))
-        .assert()
-        .code(0);
+    let replica = signed_in_to_a_rotating_linkedin(&env);
     let ws = format!("http://127.0.0.1:{}", separate.port);
     let check = |remote: bool| {
         let mut cmd = env.cmd();
