@@ -38,19 +38,13 @@ pub type Opened = BTreeMap<String, (Option<ContextId>, bool)>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Check,
-    /// Demo runs say so in their reports.
-    Demo,
-    Apply {
-        dry_run: bool,
-        yes: bool,
-    },
+    Apply { dry_run: bool, yes: bool },
 }
 
 impl Mode {
     pub fn command(self) -> &'static str {
         match self {
             Mode::Check => "check",
-            Mode::Demo => "demo",
             Mode::Apply { dry_run: true, .. } => "apply --dry-run",
             Mode::Apply { .. } => "apply",
         }
