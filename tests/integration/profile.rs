@@ -124,3 +124,25 @@ fn an_override_for_an_unknown_setting_names_the_likely_one() {
         .success()
         .stderr(predicate::str::contains("warning").and(predicate::str::contains("nosuchplatform")));
 }
+
+/// A plan the rules do not know would quietly compare the account with the
+/// general default: it warns where the plan is written, with the plans the
+/// platform has, and the run goes on.
+#[test]
+fn a_plan_the_rules_do_not_know_warns_with_the_known_ones() {
+    let env = Env::new();
+    env.write_profile("[accounts]\nchatgpt = { plan = \"platinum\" }\n");
+    env.cmd().args(["profile", "show"]).assert().success().stderr(
+        predicate::str::contains("profile.toml:2:")
+            .and(predicate::str::contains("no plan `platinum`"))
+            .and(predicate::str::contains("use one of: free")),
+    );
+
+    // A known plan, in any case, says nothing.
+    env.write_profile("[accounts]\nchatgpt = { plan = \"Plus\" }\n");
+    env.cmd()
+        .args(["profile", "show"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no plan").not());
+}
