@@ -326,3 +326,68 @@ fn lint_of_a_directory_reports_duplicate_platform_ids() {
         "{err}"
     );
 }
+
+/// Defaults that can never be an account's, and facts both confirmed and
+/// listed as unconfirmed, are warned about where they are written.
+#[test]
+fn defaults_that_never_apply_and_contradicted_facts_are_warned_about() {
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/rules/good.toml")).unwrap();
+    let env = Env::new();
+    let lint = |name: &str, from: &str, to: &str| {
+        assert!(good.contains(from), "{from}");
+        // Each its own good.toml: the file name matches the platform id.
+        let dir = env.data.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("good.toml");
+        std::fs::write(&path, good.replacen(from, to, 1)).unwrap();
+        let out = env
+            .cmd()
+            .args(["rules", "lint", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let diagnostics = json(&out.stdout);
+        diagnostics
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "warning")
+            .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let entries = "{ value = \"off\", regions = [\"EEA\", \"UK\"] },";
+
+    // DE is in the EEA: an entry for it after the EEA's never holds.
+    let shadowed = lint(
+        "shadowed",
+        entries,
+        &format!("{entries}\n  {{ value = \"on\", regions = [\"DE\"] }},"),
+    );
+    assert!(
+        shadowed
+            .iter()
+            .any(|w| w.starts_with("unreachable-default") && w.contains("regions DE")),
+        "{shadowed:?}"
+    );
+    // A setting only in the US cannot have an EEA default.
+    let elsewhere = lint(
+        "elsewhere",
+        "private_value = \"off\"",
+        "private_value = \"off\"\nregions = [\"US\"]",
+    );
+    assert!(
+        elsewhere
+            .iter()
+            .any(|w| w.starts_with("unreachable-default") && w.contains("does not exist there")),
+        "{elsewhere:?}"
+    );
+    // A first-party source shows the label, and `unverified` lists it.
+    let both = lint(
+        "both",
+        "private_value = \"off\"",
+        "private_value = \"off\"\nunverified = [\"label\"]",
+    );
+    assert!(both.iter().any(|w| w.starts_with("contradictory-fact")), "{both:?}");
+    // The file as it is has none of these.
+    assert!(lint("clean", "", "").is_empty());
+}

@@ -92,11 +92,30 @@ pub fn lint(file: usize, file_name: &str, rule: &RuleFile, today: NaiveDate) -> 
     }
     check_verified(file, &platform.verified, today, &mut out);
     for host in &platform.first_party {
-        let bare = host.get_ref().split('/').next().unwrap_or_default();
+        let (bare, path) = host.get_ref().split_once('/').unwrap_or((host.get_ref(), ""));
         if let Some(problem) = super::domains::domain_problem(bare) {
             out.push(Diagnostic::error(LintCode::BadDomain, file, host.span(), problem).help(
                 "write a host the platform runs, such as \"help.openai.com\" or \"openai.com\" (its sub-domains count too)",
             ));
+        } else if path.trim_matches('/').is_empty()
+            && sources::is_shared_host(bare)
+            && !platform.domains.get_ref().iter().any(|d| {
+                let d = d.get_ref().trim_start_matches("*.");
+                d == bare || d.ends_with(&format!(".{bare}"))
+            })
+        {
+            out.push(
+                Diagnostic::error(
+                    LintCode::NotFirstParty,
+                    file,
+                    host.span(),
+                    format!(
+                        "anyone can publish on `{bare}`: all of it is not {}'s own words",
+                        platform.name
+                    ),
+                )
+                .help(format!("name the platform's own account on it, e.g. \"{bare}/owner/\"")),
+            );
         }
     }
     for plan in &platform.plans {

@@ -54,6 +54,34 @@ pub fn present_facts(s: &Setting) -> Vec<&'static str> {
     facts
 }
 
+/// Code, blog and archive hosts where anyone can publish: only an owner's
+/// path on them (or the platform's own declared domain) is a platform's own
+/// words. (Social networks are left out: a sibling platform's help pages
+/// live there, and the platform itself declares its own.)
+const SHARED_HOSTS: &[&str] = &[
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "raw.githubusercontent.com",
+    "gist.github.com",
+    "medium.com",
+    "substack.com",
+    "wordpress.com",
+    "blogspot.com",
+    "tumblr.com",
+    "sites.google.com",
+    "docs.google.com",
+    "web.archive.org",
+    "archive.org",
+];
+
+pub(super) fn is_shared_host(host: &str) -> bool {
+    SHARED_HOSTS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(host.trim_start_matches("*.")))
+}
+
 fn is_under(host: &str, suffix: &str) -> bool {
     let suffix = suffix.trim_start_matches("*.");
     host == suffix || host.ends_with(&format!(".{suffix}"))
@@ -69,13 +97,12 @@ fn is_own(url: &str, own: &[String]) -> bool {
     let host = parsed.host_str().unwrap_or_default();
     own.iter().any(|entry| match entry.split_once('/') {
         Some((h, prefix)) => {
+            // Whole path segments: `github.com/acme/` is not `github.com/acmecorp-fan/`.
+            let prefix = prefix.trim_matches('/').to_ascii_lowercase();
+            let path = parsed.path().trim_start_matches('/').to_ascii_lowercase();
             host == h.trim_start_matches("*.")
-                && parsed
-                    .path()
-                    .trim_start_matches('/')
-                    .to_ascii_lowercase()
-                    .starts_with(&prefix.trim_end_matches('/').to_ascii_lowercase())
-                && !prefix.trim_end_matches('/').is_empty()
+                && !prefix.is_empty()
+                && (path == prefix || path.starts_with(&format!("{prefix}/")))
         }
         None => is_under(host, entry),
     })
@@ -180,6 +207,28 @@ pub(super) fn check_sources(
             .iter()
             .any(|src| src.get_ref().shows.iter().any(|f| f.get_ref() == fact));
         let marked = s.unverified.iter().any(|u| u.get_ref() == fact);
+        let shown_first_party = s.sources.iter().any(|src| {
+            *src.get_ref().kind.get_ref() == SourceKind::FirstParty
+                && src.get_ref().shows.iter().any(|f| f.get_ref() == fact)
+        });
+        if let Some(mark) = s
+            .unverified
+            .iter()
+            .find(|u| u.get_ref() == fact)
+            .filter(|_| shown_first_party)
+        {
+            out.push(
+                Diagnostic::warning(
+                    LintCode::ContradictoryFact,
+                    file,
+                    mark.span(),
+                    format!("a first-party source shows the {fact} of `{id}`, and `unverified` lists it"),
+                )
+                .help(format!(
+                    "take \"{fact}\" out of `unverified` if the source confirms it, or out of that source's `shows` if it does not"
+                )),
+            );
+        }
         if !shown && !marked {
             out.push(
                 Diagnostic::error(
@@ -247,7 +296,33 @@ pub(super) fn check_defaults_and_regions(
         return;
     };
     let entries = default.get_ref().entries();
-    let mut catch_all_seen = false;
+    if entries.is_empty() {
+        out.push(
+            Diagnostic::error(
+                LintCode::InvalidValue,
+                file,
+                default.span(),
+                "`default = []` documents no default",
+            )
+            .help("give at least one `{ value = … }`, or leave `default` out and list \"default\" in `unverified`"),
+        );
+    }
+    let setting_plans: Vec<&str> = s.plans.iter().map(|p| p.get_ref().as_str()).collect();
+    let only: Vec<String> = s.regions.iter().map(|r| r.get_ref().clone()).collect();
+    let except: Vec<String> = s.regions_except.iter().map(|r| r.get_ref().clone()).collect();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(why) = never_applies(entry, &entries[..i], &setting_plans, &only, &except) {
+            out.push(
+                Diagnostic::warning(
+                    LintCode::UnreachableDefault,
+                    file,
+                    default.span(),
+                    format!("the default of `{}` for {} never applies: {why}", s.id.get_ref(), who(entry)),
+                )
+                .help("put the entries for particular plans and regions first (the first that holds wins), and only for plans and regions that have the setting"),
+            );
+        }
+    }
     for entry in &entries {
         for plan in &entry.plans {
             if !plans.iter().any(|p| p.eq_ignore_ascii_case(plan)) {
@@ -282,26 +357,83 @@ pub(super) fn check_defaults_and_regions(
                     )
                     .help("write YYYY-MM-DD, or YYYY-MM when the source gives only the month"),
                 );
+            } else if date.as_str() > chrono::Utc::now().format("%Y-%m-%d").to_string().as_str() {
+                out.push(
+                    Diagnostic::error(
+                        LintCode::BadDate,
+                        file,
+                        default.span(),
+                        format!("as_of `{date}` is in the future"),
+                    )
+                    .help("as_of is when a source documented the default: a day that has passed"),
+                );
             }
         }
-        if catch_all_seen {
-            out.push(
-                Diagnostic::warning(
-                    LintCode::UnreachableDefault,
-                    file,
-                    default.span(),
-                    format!(
-                        "a default of `{}` comes after one for every account: it never applies",
-                        s.id.get_ref()
-                    ),
-                )
-                .help("put the entries for particular plans and regions first: the first that holds wins"),
-            );
-            break;
-        }
-        catch_all_seen = entry.plans.is_empty() && entry.regions.is_empty();
     }
     let _ = header;
+}
+
+/// Why a default entry can never be the one an account gets: an earlier
+/// entry already holds for every account it names, or it names only plans
+/// or regions that do not have the setting. None: it can apply.
+fn never_applies(
+    entry: &crate::rules::model::Default,
+    earlier: &[crate::rules::model::Default],
+    setting_plans: &[&str],
+    only: &[String],
+    except: &[String],
+) -> Option<String> {
+    let plans_within = |outer: &[String]| {
+        outer.is_empty()
+            || (!entry.plans.is_empty()
+                && entry
+                    .plans
+                    .iter()
+                    .all(|p| outer.iter().any(|o| o.eq_ignore_ascii_case(p))))
+    };
+    let regions_within = |outer: &[String]| {
+        outer.is_empty() || (!entry.regions.is_empty() && entry.regions.iter().all(|r| regions::any_contains(outer, r)))
+    };
+    if let Some(cover) = earlier
+        .iter()
+        .find(|e| plans_within(&e.plans) && regions_within(&e.regions))
+    {
+        return Some(format!("the earlier entry for {} already holds for it", who(cover)));
+    }
+    if !setting_plans.is_empty()
+        && !entry.plans.is_empty()
+        && !entry
+            .plans
+            .iter()
+            .any(|p| setting_plans.iter().any(|s| s.eq_ignore_ascii_case(p)))
+    {
+        return Some(format!("the setting exists only on {}", setting_plans.join(", ")));
+    }
+    if !entry.regions.is_empty()
+        && entry
+            .regions
+            .iter()
+            .all(|r| crate::rules::facts::available(only, except, Some(r)) == Some(false))
+    {
+        return Some("the setting does not exist there".into());
+    }
+    None
+}
+
+/// The accounts a default entry names, in a few words.
+fn who(entry: &crate::rules::model::Default) -> String {
+    let mut parts = Vec::new();
+    if !entry.plans.is_empty() {
+        parts.push(format!("plans {}", entry.plans.join(", ")));
+    }
+    if !entry.regions.is_empty() {
+        parts.push(format!("regions {}", entry.regions.join(", ")));
+    }
+    if parts.is_empty() {
+        "every account".into()
+    } else {
+        parts.join(" in ")
+    }
 }
 
 #[cfg(test)]
@@ -315,5 +447,7 @@ mod tests {
         assert!(!is_own("https://notopenai.com/x", &own));
         assert!(is_own("https://github.com/Automattic/jetpack/blob/x.tsx", &own));
         assert!(!is_own("https://github.com/someone/clone/blob/x.tsx", &own));
+        assert!(!is_own("https://github.com/Automatticfan/clone/blob/x.tsx", &own));
+        assert!(is_own("https://github.com/automattic", &own));
     }
 }
