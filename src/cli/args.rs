@@ -346,9 +346,11 @@ pub struct DemoArgs {
 pub enum RulesCommand {
     /// Platforms, settings, categories, how well each is verified, and when
     ///
-    /// Grades: first-party (label, page and default shown by the platform's
-    /// own help pages or policy), secondary (every fact sourced, some only by
-    /// press or code), unverified (a fact no source confirms).
+    /// Grades, from the label, page and default only: first-party (each shown
+    /// by the platform's own help pages, policy or code), secondary (each
+    /// sourced, not all by the platform, or no default documented), unverified
+    /// (one of the three unconfirmed). Unconfirmed control markup or launch
+    /// dates are listed but do not lower the grade.
     List {
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,

@@ -216,11 +216,20 @@ fn show_text(p: &PlatformDetail) -> String {
         p.file,
         p.origin,
         if p.can_sign_in {
-            "possible (the rule describes the sign-in form)"
+            "possible (the rule describes the sign-in form)".to_string()
+        } else if let Some(why) = &p.cannot_automate {
+            format!("no: {why} (sign in with `privaudit login`)")
         } else {
-            "no (sign in with `privaudit login`)"
+            "no (the rule does not describe the sign-in form; sign in with `privaudit login`)".to_string()
         }
     );
+    if !p.plans.is_empty() {
+        text.push_str(&format!(
+            "  plans: {} (say yours in the profile: `[accounts] {} = {{ plan = \"…\" }}`)\n",
+            p.plans.join(", "),
+            p.id
+        ));
+    }
     for url in &p.policy_urls {
         text.push_str(&format!("  policy: {url}\n"));
     }
@@ -244,7 +253,7 @@ fn show_text(p: &PlatformDetail) -> String {
                 text.push_str(&format!("    {}. {step}\n", i + 1));
             }
         }
-        if s.defaults.len() > 1 {
+        if !s.defaults.is_empty() {
             text.push_str("  default, by plan and region (first that holds):\n");
             for d in &s.defaults {
                 let mut who = Vec::new();

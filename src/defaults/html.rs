@@ -31,9 +31,9 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                         ". Defaults are as documented by the cited sources (help pages, policies, reporting), not measured on live accounts; "
                         span.unv { "unverified" }
                         " marks a default no source confirmed. The Verified column grades each setting: "
-                        strong { "first-party" } " (label, page and default shown by the platform's own help pages or policy), "
-                        strong { "secondary" } " (every fact sourced, some only by press or code) or "
-                        strong { "unverified" } " (a fact no source confirms)."
+                        strong { "first-party" } " (label, page and default each shown by the platform's own help pages, policy or code), "
+                        strong { "secondary" } " (all three sourced, not all by the platform, or no default documented) or "
+                        strong { "unverified" } " (the label, page or default unconfirmed)."
                     }
                 }
                 section {

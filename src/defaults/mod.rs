@@ -38,7 +38,9 @@ pub struct SettingDefault {
     /// How strongly the rule's sources verify the setting.
     pub grade: Grade,
     /// Every documented default, by plan and region, first match first;
-    /// `default` is the one for an account no entry names.
+    /// `default` is the one for an account no entry names or, where no
+    /// entry holds for every account, the first that shares data (else the
+    /// first), with its `regions` and `plans`.
     pub by_account: Vec<DocumentedDefault>,
     /// Where the setting exists at all (empty: everywhere), and where not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -51,7 +53,12 @@ impl SettingDefault {
     /// The plan and region split in a few words, e.g. "on; off for
     /// business, enterprise; off in EEA, GB"; empty when there is none.
     pub fn split_text(&self) -> String {
-        if self.by_account.len() < 2 {
+        if self.by_account.len() < 2
+            && self
+                .by_account
+                .iter()
+                .all(|d| d.plans.is_empty() && d.regions.is_empty())
+        {
             return String::new();
         }
         self.by_account
@@ -165,8 +172,18 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
                                 SettingKind::Manual { .. } => (None, true),
                             };
                             // An account nobody described gets the general
-                            // entry; a rule with only particular ones shows its first.
-                            let general = s.general_default().or(s.defaults.first());
+                            // entry. Where no entry holds for every account,
+                            // the headline is the first that shares data, so a
+                            // default that is private only for some plans or
+                            // regions never reads as private for all.
+                            let general = s.general_default().or_else(|| {
+                                s.defaults
+                                    .iter()
+                                    .find(|d| {
+                                        exposure(Some(&d.value), private_value.as_deref()) == Exposure::SharedByDefault
+                                    })
+                                    .or(s.defaults.first())
+                            });
                             SettingDefault {
                                 id: s.id.clone(),
                                 label: s.label.clone(),
@@ -368,6 +385,46 @@ impl crate::output::Render for Matrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A default that is private only for business plans must not make the
+    /// setting read as private for everyone (Perplexity, Claude, Canva).
+    #[test]
+    fn a_default_private_only_for_some_plans_reads_as_shared() {
+        let toml = r#"
+[platform]
+id = "p"
+name = "P"
+domains = ["p.example"]
+base_url = "https://p.example"
+verified = "2026-11-20"
+plans = ["free", "enterprise"]
+
+[[setting]]
+id = "s"
+label = "Retention"
+category = "ai-training"
+page = "/s"
+control = { role = "switch", name = "Retention" }
+private_value = "off"
+default = [
+  { value = "off", plans = ["enterprise"] },
+  { value = "on", plans = ["free"] },
+]
+unverified = ["label", "page", "control", "default"]
+"#;
+        let text = crate::rules::load::RuleText {
+            name: "p.toml".into(),
+            origin: crate::rules::catalogue::RuleOrigin::RulesFlag,
+            text: toml.into(),
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+        let catalogue = crate::rules::load::load_catalogue(&[text], today).expect("valid rule");
+        let matrix = build(&catalogue);
+        let s = &matrix.rows[0].cells[0].settings[0];
+        assert_eq!(s.exposure, Exposure::SharedByDefault);
+        assert_eq!(s.default.as_deref(), Some("on"));
+        assert_eq!(s.split_text(), "off for enterprise; on for free");
+    }
 
     #[test]
     fn exposure_compares_the_default_with_the_private_value() {

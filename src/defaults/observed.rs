@@ -37,7 +37,9 @@ pub struct ObservedSetting {
     pub label: String,
     pub category: String,
     pub private_value: String,
-    /// What the rules say a new account has (from the newest dataset).
+    /// What the rules say a new account has, as the newest dataset recorded
+    /// it for its first account; each group has its own (plans and regions
+    /// differ), in `groups[].documented_default`.
     pub documented_default: Option<String>,
     pub documented_regions: Vec<String>,
     pub groups: Vec<Group>,
@@ -48,6 +50,9 @@ pub struct ObservedSetting {
 pub struct Group {
     pub region: Option<String>,
     pub plan: Option<String>,
+    /// The default the rules document for this region and plan, as the
+    /// newest dataset recorded it.
+    pub documented_default: Option<String>,
     /// Every reading, oldest first.
     pub observations: Vec<Observation>,
     /// The value the newest readings agree on; None when they disagree
@@ -76,10 +81,13 @@ pub fn build(datasets: &[(String, Dataset)]) -> ObservedMatrix {
     let mut infos = Vec::new();
     type Key = (String, String);
     let mut settings: BTreeMap<Key, ObservedSetting> = BTreeMap::new();
-    let mut groups: BTreeMap<(Key, Option<String>, Option<String>), Vec<Observation>> = BTreeMap::new();
-    // Oldest dataset first, so the newest one's documented default wins.
+    type Readings = (Vec<Observation>, Option<String>);
+    let mut groups: BTreeMap<(Key, Option<String>, Option<String>), Readings> = BTreeMap::new();
+    // Oldest dataset first, so the newest one's documented default wins;
+    // datasets of one day in the order of their folders, not of the
+    // arguments, so the result never depends on how they were listed.
     let mut ordered: Vec<&(String, Dataset)> = datasets.iter().collect();
-    ordered.sort_by_key(|(_, d)| d.observed_on());
+    ordered.sort_by(|(pa, a), (pb, b)| a.observed_on().cmp(&b.observed_on()).then_with(|| pa.cmp(pb)));
     for (path, dataset) in ordered {
         infos.push(DatasetInfo {
             path: path.clone(),
@@ -105,20 +113,22 @@ pub fn build(datasets: &[(String, Dataset)]) -> ObservedMatrix {
             let account = dataset.account(&row.account);
             let region = account.and_then(|a| a.region.clone());
             let plan = account.and_then(|a| a.plan.clone());
-            groups.entry((key, region, plan)).or_default().push(Observation {
+            let group = groups.entry((key, region, plan)).or_default();
+            group.0.push(Observation {
                 date: row.read_at.chars().take(10).collect(),
                 account: row.account.clone(),
                 value: row.observed.clone(),
             });
+            group.1 = row.documented_default.clone();
         }
     }
-    for ((key, region, plan), mut observations) in groups {
+    for ((key, region, plan), (mut observations, documented_default)) in groups {
         observations.sort_by(|a, b| a.date.cmp(&b.date).then(a.account.cmp(&b.account)));
         let Some(setting) = settings.get_mut(&key) else {
             continue;
         };
         let (latest, since, before) = timeline(&observations);
-        let disagrees = match (&latest, &setting.documented_default) {
+        let disagrees = match (&latest, &documented_default) {
             (Some(l), Some(d)) => !same_value(l, d),
             _ => false,
         };
@@ -128,6 +138,7 @@ pub fn build(datasets: &[(String, Dataset)]) -> ObservedMatrix {
         setting.groups.push(Group {
             region,
             plan,
+            documented_default,
             observations,
             latest,
             since,
@@ -220,7 +231,7 @@ impl ObservedMatrix {
                 };
                 out.push([
                     format!("{} · {}", s.platform, s.label),
-                    s.documented_default.clone().unwrap_or_else(|| "not documented".into()),
+                    g.documented_default.clone().unwrap_or_else(|| "not documented".into()),
                     g.name(),
                     g.observed_text(),
                     if g.exposed { "yes".into() } else { "no".into() },
@@ -296,7 +307,7 @@ impl ObservedMatrix {
                         s.platform.as_str(),
                         &s.setting,
                         &s.label,
-                        s.documented_default.as_deref().unwrap_or(""),
+                        g.documented_default.as_deref().unwrap_or(""),
                         g.region.as_deref().unwrap_or(""),
                         g.plan.as_deref().unwrap_or(""),
                         g.latest.as_deref().unwrap_or(""),

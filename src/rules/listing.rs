@@ -163,7 +163,8 @@ pub struct SettingDetail {
     pub steps: Vec<String>,
     /// The documented default for an account no entry of `defaults` names; None: unknown.
     pub default: Option<DefaultDetail>,
-    /// Every documented default by plan and region (first match wins).
+    /// Every documented default by plan and region (first match wins);
+    /// present when there are several, or one for particular accounts only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defaults: Vec<DocumentedDefault>,
     /// Where the setting exists (empty: everywhere), and where it does not.
@@ -234,7 +235,9 @@ impl SettingDetail {
                 regions: d.regions.clone(),
                 note: d.note.clone(),
             }),
-            defaults: if s.defaults.len() > 1 {
+            // The list whenever one entry is not the whole story: several
+            // entries, or one for particular plans or regions only.
+            defaults: if s.defaults.len() > 1 || s.general_default().is_none() {
                 s.defaults.clone()
             } else {
                 Vec::new()

@@ -240,6 +240,8 @@ fn two_accounts_are_surveyed_verified_merged_and_reported() {
             .unwrap_or_else(|| panic!("no {region} group: {setting:#}"))
     };
     let eu_group = group("EU");
+    // Each group is compared with the default documented for its own region.
+    assert_eq!(eu_group["documented_default"], "on", "{eu_group:#}");
     assert_eq!(
         (&eu_group["latest"], &eu_group["disagrees"]),
         (&"off".into(), &true.into()),
