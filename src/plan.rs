@@ -19,6 +19,8 @@ pub struct PlatformPlan {
     /// (a replica, a mirror).
     pub base_url: String,
     pub items: Vec<PlanItem>,
+    /// Settings the account's region or plan does not have, left out (keys).
+    pub not_offered: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,17 +192,26 @@ pub fn build(
             plan: account.plan.as_deref(),
             region: account.region.as_deref(),
         };
+        let offered = |setting: &SettingRule| {
+            setting.available_in(facts.region) != Some(false) && setting.offered_on(facts.plan) != Some(false)
+        };
+        let not_offered: Vec<String> = if only_settings.is_some() {
+            Vec::new()
+        } else {
+            platform
+                .settings
+                .iter()
+                .filter(|s| !offered(s))
+                .map(|s| s.key(&platform.id))
+                .collect()
+        };
         let items: Vec<PlanItem> = platform
             .settings
             .iter()
             .filter(|setting| only_settings.is_none_or(|only| only.contains(&setting.id.as_str())))
             // A setting the platform does not offer in the account's region
             // has nothing to read, unless the user asked for it by name.
-            .filter(|setting| {
-                only_settings.is_some()
-                    || (setting.available_in(facts.region) != Some(false)
-                        && setting.offered_on(facts.plan) != Some(false))
-            })
+            .filter(|setting| only_settings.is_some() || offered(setting))
             .filter_map(|setting| {
                 let (mut wanted, mut wanted_names, wanted_value) =
                     match profile.wanted(&platform.id, &setting.id, setting.category) {
@@ -266,6 +277,7 @@ pub fn build(
             platform: platform.clone(),
             base_url,
             items,
+            not_offered,
         });
     }
 

@@ -123,10 +123,21 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
             }
         }
         let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        // The region picks each account's documented default: a typo would
+        // compare it with the wrong one.
+        let region = match text(entry.region) {
+            Some(given) => Some(crate::rules::regions::canonical(&given).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: account `{label}`: region `{given}` is not an ISO 3166-1 alpha-2 country code, EU or EEA (e.g. \"DE\", \"GB\", \"US\")",
+                    path.display()
+                )
+            })?),
+            None => None,
+        };
         out.push(SurveyAccount {
             account: Account {
                 label,
-                region: text(entry.region),
+                region,
                 plan: text(entry.plan),
                 created: text(entry.created),
                 note: text(entry.note),

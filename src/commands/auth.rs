@@ -154,9 +154,12 @@ fn show(ctx: &Context, platform: &str, format: ListFormat) -> anyhow::Result<Exi
                 if c.totp.is_some() { "stored (not shown)" } else { "none" }
             ));
             if let Some(why) = unusable {
-                ctx.console.note(&format!(
-                    "these credentials are never used: {why}; remove them with `privaudit auth rm {platform}`"
-                ));
+                let how = match origin {
+                    Origin::Keyring => format!("`privaudit auth rm {platform}`"),
+                    Origin::Commands => format!("the [{platform}] table of {}", ctx.accounts_path().display()),
+                };
+                ctx.console
+                    .note(&format!("these credentials are never used: {why}; remove {how}"));
             }
             Ok(Exit::Ok)
         }

@@ -95,7 +95,16 @@ pub fn run(ctx: &Context, command: DatasetCommand) -> anyhow::Result<Exit> {
             &output,
             Account {
                 label,
-                region,
+                region: region
+                    .map(|given| {
+                        crate::rules::regions::canonical(&given).ok_or_else(|| {
+                            Failure::usage(format!(
+                                "--region `{given}` is not an ISO 3166-1 alpha-2 country code, EU or EEA"
+                            ))
+                            .hint("e.g. --region DE, --region GB (UK is accepted), --region US")
+                        })
+                    })
+                    .transpose()?,
                 plan,
                 created,
                 note,

@@ -48,6 +48,28 @@ fn show(ctx: &Context, format: ListFormat) -> anyhow::Result<Exit> {
             profile.platforms.join(", ")
         }
     ));
+    text.push_str(&format!(
+        "region: {}\n",
+        profile
+            .region
+            .as_deref()
+            .unwrap_or("not set (settings offered only in some countries are read everywhere; set `region` to leave out those yours does not have)")
+    ));
+    if !profile.accounts.is_empty() {
+        let mut accounts = table(["Account", "Plan", "Region"], TableStyle::Natural);
+        for (platform, facts) in &profile.accounts {
+            accounts.add_row(vec![
+                platform.clone(),
+                facts.plan.clone().unwrap_or_else(|| "-".into()),
+                facts
+                    .region
+                    .clone()
+                    .or_else(|| profile.region.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        text.push_str(&format!("{accounts}\n"));
+    }
     let mut categories = table(["Category", "Wanted"], TableStyle::Natural);
     for c in Category::ALL {
         categories.add_row(vec![

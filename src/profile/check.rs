@@ -140,7 +140,11 @@ pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
                     key_span.clone(),
                     format!("`{key}` is not `platform.setting`"),
                 )
-                .help("write the key as `\"platform.setting\"`, e.g. `\"x.personalized-ads\"`"),
+                .help(if ["region", "preset", "platforms"].contains(&key.as_str()) {
+                    format!("`{key}` belongs at the top of the file, before any [table]: under [settings] it reads as a setting")
+                } else {
+                    "write the key as `\"platform.setting\"`, e.g. `\"x.personalized-ads\"`".to_string()
+                }),
             );
             continue;
         };

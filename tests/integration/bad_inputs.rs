@@ -313,6 +313,8 @@ fn census() -> Vec<Row> {
         with("survey: a base_url with a password", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\nbase_url = { linkedin = \"https://me:hunter2@example.com/\" }\n"), SURVEY, 2, "user name or password"),
         row("report: neither a run nor a folder", &["report", "--html", "ds-typo", "-o", "{tmp}/r.html"], 2, "neither a run number nor a dataset folder"),
         row("dataset export: a label that is a path", &["dataset", "export", "-o", "{tmp}/out", "--label", "../x"], 2, "--label"),
+        row("dataset export: a region that is not a country", &["dataset", "export", "-o", "{tmp}/out", "--region", "XX"], 2, "not an ISO 3166-1"),
+        with("survey: a region that is not a country", File("survey.toml", b"[[account]]\nlabel = \"a\"\ndata_dir = \".\"\nregion = \"Europe\"\n"), SURVEY, 2, "region `Europe`"),
         with("dataset verify: a signature that is none", File("ds/MANIFEST.sha256.minisig", b"I am not a signature\n"), &["dataset", "verify", "{tmp}/ds"], 1, "MANIFEST.sha256 is missing"),
         with("defaults --observed: not a dataset", File("ds/data.json", b"{\"format_version\": 9}"), &["defaults", "--observed", "{tmp}/ds"], 2, "does not verify"),
     ]

@@ -747,7 +747,10 @@ fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
             .args(replica.base_url_args(&["reddit", "chatgpt", "facebook"]))
             .output()
             .unwrap();
-        json(&output.stdout)
+        (
+            json(&output.stdout),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     };
     let has = |report: &serde_json::Value, key: &str| {
         report["findings"]
@@ -757,7 +760,14 @@ fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
             .any(|f| format!("{}.{}", f["platform"].as_str().unwrap(), f["setting"].as_str().unwrap()) == key)
     };
 
-    let germany = run("preset = \"strict\"\nregion = \"DE\"\n[accounts]\nchatgpt = { plan = \"business\" }\n");
+    let (germany, said) = run("preset = \"strict\"\nregion = \"DE\"\n[accounts]\nchatgpt = { plan = \"business\" }\n");
+    // What the region leaves out is said, not silently dropped.
+    assert!(
+        said.contains("left out")
+            && said.contains("reddit.ads-off-reddit")
+            && said.contains("facebook.activity-from-other-businesses"),
+        "{said}"
+    );
     // "Ads off Reddit" exists only in the US.
     assert!(!has(&germany, "reddit.ads-off-reddit"), "{germany:#}");
     // Meta's 2026 wording is shown only in ten countries; Germany keeps the old one.
@@ -770,7 +780,8 @@ fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
     );
     assert_eq!(training["current"], "on");
 
-    let us = run("preset = \"strict\"\nregion = \"US\"\n[accounts]\nchatgpt = { plan = \"free\" }\n");
+    let (us, said) = run("preset = \"strict\"\nregion = \"US\"\n[accounts]\nchatgpt = { plan = \"free\" }\n");
+    assert!(!said.contains("reddit.ads-off-reddit"), "{said}");
     assert!(has(&us, "reddit.ads-off-reddit"), "{us:#}");
     assert!(has(&us, "facebook.activity-from-other-businesses"), "{us:#}");
     assert!(!has(&us, "facebook.ad-partners-activity"), "{us:#}");

@@ -91,7 +91,10 @@ pub(super) fn login_one(
         } else if !has_display && !args.headless {
             "there is no display here for a sign-in window".to_string()
         } else if login.form.is_none() {
-            format!("the rules for {} do not describe its sign-in form", pp.platform.name)
+            match &login.cannot_automate {
+                Some(reason) => format!("{} sign-in cannot be automated honestly: {reason}", pp.platform.name),
+                None => format!("the rules for {} do not describe its sign-in form", pp.platform.name),
+            }
         } else {
             format!("no credentials are stored for {}", pp.platform.id)
         };
