@@ -93,7 +93,7 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                                             td {
                                                 (s.default.as_deref().unwrap_or("not documented"))
                                                 @if s.default_unverified { " " span.unv { "unverified" } }
-                                                @if s.by_account.len() > 1 {
+                                                @if !s.split_text().is_empty() {
                                                     ul.split {
                                                         @for d in &s.by_account {
                                                             li {
@@ -112,7 +112,20 @@ pub fn render(matrix: &Matrix, generated: &str) -> String {
                                             td { (if s.where_text().is_empty() { "everywhere".to_string() } else { s.where_text() }) }
                                             td { (s.since.as_deref().unwrap_or("")) }
                                             td { span class={ "grade " (s.grade.as_str()) } { (s.grade.as_str()) } }
-                                            td { a href=(s.source) { "source" } }
+                                            td {
+                                                @if s.sources.is_empty() {
+                                                    a href=(s.source) { "source" }
+                                                } @else {
+                                                    ul.sources {
+                                                        @for src in &s.sources {
+                                                            li {
+                                                                a href=(src.url) { (src.kind.as_str()) }
+                                                                @if !src.shows.is_empty() { " — " (src.shows.join(", ")) }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -138,12 +151,12 @@ fn heat_cell(cell: &Cell) -> Markup {
     let style = cell
         .ratio()
         .map(|r| format!("background:hsl({:.0} 65% 82%)", 120.0 * (1.0 - r)));
-    let regions = cell.shared_regions();
+    let varying = cell.shared_varying_by_region();
     let labels: Vec<&str> = cell.settings.iter().map(|s| s.label.as_str()).collect();
     html! {
-        td style=[style] title=(labels.join("\n")) {
+        td style=[style] title=(labels.join(" · ")) {
             span.count { (cell.shared()) "/" (cell.settings.len()) }
-            @if !regions.is_empty() { span.regions { (regions.join("; ")) } }
+            @if varying > 0 { span.regions { (varying) " vary by country" } }
         }
     }
 }
@@ -178,6 +191,7 @@ const STYLE: &str = r#"
   .grade.secondary { background: hsl(50 70% 82%); color: #1d2329; }
   .grade.unverified { background: hsl(0 60% 88%); color: #1d2329; }
   ul.split { margin: .25rem 0 0; padding-left: 1.1rem; font-size: .85rem; }
+  ul.sources { margin: 0; padding-left: 1rem; font-size: .85rem; }
   .unv, .form { font-size: .75rem; padding: 0 .3rem; border-radius: .25rem; border: 1px solid currentColor; }
   .unv { color: hsl(30 80% 40%); } .form { color: var(--muted); }
   .swatch { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; border: 1px solid var(--line); margin: 0 .2rem 0 .6rem; }

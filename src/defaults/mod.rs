@@ -32,6 +32,9 @@ pub struct SettingDefault {
     pub note: Option<String>,
     pub since: Option<String>,
     pub source: String,
+    /// Every source of the setting, with its kind and the facts it shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::rules::Source>,
     /// True when the rule lists its default as unverified.
     pub default_unverified: bool,
     pub manual: bool,
@@ -80,6 +83,11 @@ impl SettingDefault {
             .join("; ")
     }
 
+    /// Whether where the setting exists, or its default, depends on the country.
+    pub fn varies_by_region(&self) -> bool {
+        !self.only_in.is_empty() || !self.not_in.is_empty() || self.by_account.iter().any(|d| !d.regions.is_empty())
+    }
+
     /// Where the setting exists, in a few words; empty: everywhere.
     pub fn where_text(&self) -> String {
         match (self.only_in.is_empty(), self.not_in.is_empty()) {
@@ -105,17 +113,15 @@ impl Cell {
         self.settings.len() - self.count(Exposure::Unknown)
     }
 
-    /// The regions where this cell's shared-by-default settings apply.
-    pub fn shared_regions(&self) -> Vec<String> {
-        let mut regions: Vec<String> = self
-            .settings
+    /// How many of the shared-by-default settings exist, or default, one
+    /// way in some countries and another way elsewhere: their regions are
+    /// not one list to show (some exclude each other), so the cell says how
+    /// many vary and the CSV says where.
+    pub fn shared_varying_by_region(&self) -> usize {
+        self.settings
             .iter()
-            .filter(|s| s.exposure == Exposure::SharedByDefault)
-            .flat_map(|s| s.regions.clone())
-            .collect();
-        regions.sort();
-        regions.dedup();
-        regions
+            .filter(|s| s.exposure == Exposure::SharedByDefault && s.varies_by_region())
+            .count()
     }
 
     fn count(&self, e: Exposure) -> usize {
@@ -194,6 +200,7 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
                                 note: general.and_then(|d| d.note.clone()),
                                 since: s.since.clone(),
                                 source: s.source.clone(),
+                                sources: s.sources.clone(),
                                 default_unverified: s.unverified.iter().any(|u| u == "default"),
                                 manual,
                                 grade: s.grade,
@@ -234,15 +241,15 @@ fn exposure(default: Option<&str>, private_value: Option<&str>) -> Exposure {
 }
 
 impl Matrix {
-    /// One cell's summary, e.g. "2/3 on (US, worldwide)".
+    /// One cell's summary, e.g. "2/3 shared by default (1 vary by country)".
     pub fn cell_text(cell: &Cell) -> String {
         if cell.settings.is_empty() {
             return "—".into();
         }
-        let regions = cell.shared_regions();
         let mut text = format!("{}/{} shared by default", cell.shared(), cell.settings.len());
-        if !regions.is_empty() {
-            text.push_str(&format!(" ({})", regions.join("; ")));
+        let varying = cell.shared_varying_by_region();
+        if varying > 0 {
+            text.push_str(&format!(" ({varying} vary by country)"));
         }
         text
     }
@@ -258,7 +265,7 @@ impl Matrix {
         }
         crate::output::keep_words_whole(&mut table, &[]);
         format!(
-            "{table}\n{}\nSources: `privaudit rules show PLATFORM`, or --format html for a page with every source linked.\n",
+            "{table}\n{}\n\"Vary by country\": the setting exists, or defaults, differently by country; --format csv says where.\nSources: `privaudit rules show PLATFORM`, or --format html for a page with each setting's sources.\n",
             self.totals()
         )
     }

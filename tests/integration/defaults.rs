@@ -32,9 +32,15 @@ fn html_is_self_contained_and_links_every_source() {
         );
         for cell in row["cells"].as_array().unwrap() {
             for s in cell["settings"].as_array().unwrap() {
-                let source = s["source"].as_str().unwrap().replace('&', "&amp;");
-                assert!(html.contains(&format!("href=\"{source}\"")), "no link to {source}");
-                sources += 1;
+                let mut urls = vec![s["source"].as_str().unwrap().to_string()];
+                for src in s["sources"].as_array().into_iter().flatten() {
+                    urls.push(src["url"].as_str().unwrap().to_string());
+                }
+                for url in urls {
+                    let url = url.replace('&', "&amp;");
+                    assert!(html.contains(&format!("href=\"{url}\"")), "no link to {url}");
+                    sources += 1;
+                }
             }
         }
     }
