@@ -19,8 +19,10 @@ pub struct PlatformPlan {
     /// (a replica, a mirror).
     pub base_url: String,
     pub items: Vec<PlanItem>,
-    /// Settings the account's region or plan does not have, left out (keys).
+    /// Settings the account's region or plan does not have (keys): left
+    /// out, or read anyway when the user named them.
     pub not_offered: Vec<String>,
+    pub named_not_offered: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -195,15 +197,16 @@ pub fn build(
         let offered = |setting: &SettingRule| {
             setting.available_in(facts.region) != Some(false) && setting.offered_on(facts.plan) != Some(false)
         };
-        let not_offered: Vec<String> = if only_settings.is_some() {
-            Vec::new()
+        let mut not_offered: Vec<String> = platform
+            .settings
+            .iter()
+            .filter(|s| !offered(s) && only_settings.is_none_or(|only| only.contains(&s.id.as_str())))
+            .map(|s| s.key(&platform.id))
+            .collect();
+        let named_not_offered = if only_settings.is_some() {
+            std::mem::take(&mut not_offered)
         } else {
-            platform
-                .settings
-                .iter()
-                .filter(|s| !offered(s))
-                .map(|s| s.key(&platform.id))
-                .collect()
+            Vec::new()
         };
         let items: Vec<PlanItem> = platform
             .settings
@@ -278,6 +281,7 @@ pub fn build(
             base_url,
             items,
             not_offered,
+            named_not_offered,
         });
     }
 

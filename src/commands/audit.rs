@@ -204,6 +204,11 @@ fn note_not_offered(ctx: &Context, plan: &crate::plan::Plan) {
         .iter()
         .flat_map(|pp| pp.not_offered.iter().map(String::as_str))
         .collect();
+    for key in plan.platforms.iter().flat_map(|pp| &pp.named_not_offered) {
+        ctx.console.note(&format!(
+            "{key} is read as asked, though the rules say your account's region or plan does not have it"
+        ));
+    }
     if !left_out.is_empty() {
         ctx.console.note(&format!(
             "{} setting{} left out: not offered in your account's region or plan (profile `region`, `[accounts]`): {}",

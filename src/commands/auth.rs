@@ -135,7 +135,8 @@ fn show(ctx: &Context, platform: &str, format: ListFormat) -> anyhow::Result<Exi
         None => {
             match &unusable {
                 Some(why) => ctx.console.print(&format!(
-                    "No credentials for {platform}, and none are needed: {why}.\nSign in with `privaudit login {platform}`.\n"
+                    "No credentials for {platform}, and none are needed: {}.\nSign in with `privaudit login {platform}`.\n",
+                    why.trim_end_matches('.')
                 )),
                 None => ctx.console.print(&format!(
                     "No credentials for {platform}. Store them with `privaudit auth set {platform} --username NAME`.\n"

@@ -18,8 +18,7 @@ pub fn run(ctx: &Context, args: DefaultsArgs) -> anyhow::Result<Exit> {
             // A file is read later, in a terminal too: only what the
             // console would print reaches it.
             let text = crate::output::untrusted::for_terminal(&text, false);
-            crate::fsutil::write_output_file(path, text.as_bytes())
-                .map_err(|e| Failure::usage(format!("cannot write {}: {e:#}", path.display())))?;
+            crate::fsutil::write_output_file(path, text.as_bytes()).map_err(|e| Failure::usage(format!("{e:#}")))?;
             ctx.console.note(&format!("wrote {}", path.display()));
         }
         None => {

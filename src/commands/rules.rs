@@ -186,7 +186,11 @@ fn plural(n: usize) -> &'static str {
 
 fn show(ctx: &Context, id: &str, format: ListFormat) -> anyhow::Result<Exit> {
     let catalogue = load_rules(ctx)?;
-    let Some(p) = catalogue.platform(id) else {
+    // Ids are lower-case; "ChatGPT" as the platform writes it means the same.
+    let Some(p) = catalogue
+        .platform(id)
+        .or_else(|| catalogue.platform(&id.to_ascii_lowercase()))
+    else {
         let known: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
         return Err(Failure::usage(format!(
             "unknown platform `{id}`; known platforms: {}",

@@ -90,7 +90,10 @@ struct ProfileFile {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { plan = \"plus\", region = \"GB\" }"
+)]
 struct AccountFile {
     plan: Option<toml::Spanned<String>>,
     region: Option<toml::Spanned<String>>,

@@ -780,6 +780,20 @@ fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
     );
     assert_eq!(training["current"], "on");
 
+    // Named, it is read anyway, and the person is told the rules say otherwise.
+    let named = env
+        .cmd()
+        .args(["check", "reddit.ads-off-reddit", "--no-history", "--format", "json"])
+        .args(replica.base_url_args(&["reddit"]))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&named.stderr).contains("reddit.ads-off-reddit is read as asked"),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
+    assert!(has(&json(&named.stdout), "reddit.ads-off-reddit"));
+
     let (us, said) = run("preset = \"strict\"\nregion = \"US\"\n[accounts]\nchatgpt = { plan = \"free\" }\n");
     assert!(!said.contains("reddit.ads-off-reddit"), "{said}");
     assert!(has(&us, "reddit.ads-off-reddit"), "{us:#}");
