@@ -417,7 +417,7 @@ default = [
   { value = "off", plans = ["enterprise"] },
   { value = "on", plans = ["free"] },
 ]
-unverified = ["label", "page", "control", "default"]
+sources = [{ url = "https://p.example/help", kind = "first-party", shows = ["label", "page", "control", "default"] }]
 "#;
         let text = crate::rules::load::RuleText {
             name: "p.toml".into(),

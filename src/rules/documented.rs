@@ -2,6 +2,8 @@
 //! by plan and region, and the sources of its facts with what each shows.
 //! Parsed as strictly as the rest of the rule file (see `model`).
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -24,20 +26,56 @@ pub struct Default {
     pub note: Option<String>,
 }
 
-/// `default = { … }` or `default = [{ … }, …]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// `default = { … }` or `default = [{ … }, …]`; each entry of a list keeps
+/// where it is written, so lint points at the entry, not the list.
+#[derive(Debug, Clone)]
 pub enum Defaults {
     One(Default),
-    Many(Vec<Default>),
+    Many(Vec<Spanned<Default>>),
 }
 
 impl Defaults {
     pub fn entries(&self) -> Vec<Default> {
         match self {
             Defaults::One(d) => vec![d.clone()],
-            Defaults::Many(v) => v.clone(),
+            Defaults::Many(v) => v.iter().map(|e| e.get_ref().clone()).collect(),
         }
+    }
+
+    /// Each entry with where it is written (`whole`: the whole value's span).
+    pub fn spanned_entries(&self, whole: Range<usize>) -> Vec<(Default, Range<usize>)> {
+        match self {
+            Defaults::One(d) => vec![(d.clone(), whole)],
+            Defaults::Many(v) => v.iter().map(|e| (e.get_ref().clone(), e.span())).collect(),
+        }
+    }
+}
+
+// By hand, not `untagged`: an untagged enum buffers its input and so loses
+// the spans `Spanned` needs.
+impl<'de> Deserialize<'de> for Defaults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = Defaults;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a default `{ value = \"on\" }`, or a list of them by plan and region")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Defaults, A::Error> {
+                Default::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Defaults::One)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Defaults, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = seq.next_element::<Spanned<Default>>()? {
+                    entries.push(entry);
+                }
+                Ok(Defaults::Many(entries))
+            }
+        }
+        deserializer.deserialize_any(Shape)
     }
 }
 

@@ -295,7 +295,9 @@ pub(super) fn check_defaults_and_regions(
     let Some(default) = &s.default else {
         return;
     };
-    let entries = default.get_ref().entries();
+    let spanned = default.get_ref().spanned_entries(default.span());
+    let entries: Vec<crate::rules::model::Default> = spanned.iter().map(|(e, _)| e.clone()).collect();
+    let at = |i: usize| spanned.get(i).map_or_else(|| default.span(), |(_, span)| span.clone());
     if entries.is_empty() {
         out.push(
             Diagnostic::error(
@@ -316,21 +318,21 @@ pub(super) fn check_defaults_and_regions(
                 Diagnostic::warning(
                     LintCode::UnreachableDefault,
                     file,
-                    default.span(),
+                    at(i),
                     format!("the default of `{}` for {} never applies: {why}", s.id.get_ref(), who(entry)),
                 )
                 .help("put the entries for particular plans and regions first (the first that holds wins), and only for plans and regions that have the setting"),
             );
         }
     }
-    for entry in &entries {
+    for (i, entry) in entries.iter().enumerate() {
         for plan in &entry.plans {
             if !plans.iter().any(|p| p.eq_ignore_ascii_case(plan)) {
                 out.push(
                     Diagnostic::error(
                         LintCode::UnknownPlan,
                         file,
-                        default.span(),
+                        at(i),
                         format!("default names plan `{plan}`, which `[platform] plans` does not list"),
                     )
                     .help(if plans.is_empty() {
@@ -342,27 +344,22 @@ pub(super) fn check_defaults_and_regions(
             }
         }
         for r in &entry.regions {
-            check_region(file, r, default.span(), out);
+            check_region(file, r, at(i), out);
         }
         if let Some(date) = &entry.as_of {
             let ok = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
                 || chrono::NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d").is_ok();
             if !ok {
                 out.push(
-                    Diagnostic::error(
-                        LintCode::BadDate,
-                        file,
-                        default.span(),
-                        format!("as_of `{date}` is not a date"),
-                    )
-                    .help("write YYYY-MM-DD, or YYYY-MM when the source gives only the month"),
+                    Diagnostic::error(LintCode::BadDate, file, at(i), format!("as_of `{date}` is not a date"))
+                        .help("write YYYY-MM-DD, or YYYY-MM when the source gives only the month"),
                 );
             } else if date.as_str() > chrono::Utc::now().format("%Y-%m-%d").to_string().as_str() {
                 out.push(
                     Diagnostic::error(
                         LintCode::BadDate,
                         file,
-                        default.span(),
+                        at(i),
                         format!("as_of `{date}` is in the future"),
                     )
                     .help("as_of is when a source documented the default: a day that has passed"),
