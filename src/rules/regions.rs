@@ -37,6 +37,12 @@ pub fn contains(term: &str, region: &str) -> bool {
     }
 }
 
+/// Do two terms share a country? Groups nest (EU within EEA) and countries
+/// are single, so they do exactly when one holds the other.
+pub fn overlaps(a: &str, b: &str) -> bool {
+    contains(a, b) || contains(b, a)
+}
+
 /// Does `region` fall in any of `terms`?
 pub fn any_contains(terms: &[String], region: &str) -> bool {
     terms.iter().any(|t| contains(t, region))
@@ -64,5 +70,14 @@ mod tests {
         assert!(!contains("EEA", "CH"));
         assert!(contains("UK", "gb"));
         assert!(!contains("US", "CA"));
+    }
+
+    #[test]
+    fn terms_overlap_when_one_holds_the_other() {
+        assert!(overlaps("DE", "EEA"));
+        assert!(overlaps("EEA", "EU"));
+        assert!(overlaps("EU", "FR"));
+        assert!(!overlaps("EU", "NO"));
+        assert!(!overlaps("GB", "EEA"));
     }
 }

@@ -381,6 +381,13 @@ fn defaults_that_never_apply_and_contradicted_facts_are_warned_about() {
             .any(|w| w.starts_with("unreachable-default") && w.contains("does not exist there")),
         "{elsewhere:?}"
     );
+    // An EEA default reaches a setting that exists only in Germany.
+    let german = lint(
+        "german",
+        "private_value = \"off\"",
+        "private_value = \"off\"\nregions = [\"DE\"]",
+    );
+    assert!(!german.iter().any(|w| w.contains("does not exist there")), "{german:?}");
     // A first-party source shows the label, and `unverified` lists it.
     let both = lint(
         "both",

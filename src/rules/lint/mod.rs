@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+mod defaults;
 mod locator;
 mod sources;
 mod values;
 
+use defaults::check_defaults_and_regions;
 use locator::{check_locator, check_private_value, check_step, LocatorUse};
+use sources::check_sources;
 pub use sources::present_facts;
-use sources::{check_defaults_and_regions, check_sources};
 pub use values::{check_control_characters, check_credentials_in_urls, STALE_AFTER_DAYS};
 use values::{check_https_url, check_id, check_page, check_verified, host_of};
 
