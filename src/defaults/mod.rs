@@ -41,9 +41,10 @@ pub struct SettingDefault {
     /// How strongly the rule's sources verify the setting.
     pub grade: Grade,
     /// Every documented default, by plan and region, first match first;
-    /// `default` is the one for an account no entry names or, where no
-    /// entry holds for every account, the first that shares data (else the
-    /// first), with its `regions` and `plans`.
+    /// `default` is the one for an account no entry names, or one that holds
+    /// wherever and on whatever plan the setting exists, or else the first
+    /// that shares data; null when every entry is private but some accounts
+    /// have none (the split says which).
     pub by_account: Vec<DocumentedDefault>,
     /// Where the setting exists at all (empty: everywhere), and where not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -85,7 +86,9 @@ impl SettingDefault {
 
     /// Whether where the setting exists, or its default, depends on the country.
     pub fn varies_by_region(&self) -> bool {
-        !self.only_in.is_empty() || !self.not_in.is_empty() || self.by_account.iter().any(|d| !d.regions.is_empty())
+        // A default documented for one country only is not a difference.
+        let split = self.by_account.len() > 1 && self.by_account.iter().any(|d| !d.regions.is_empty());
+        !self.only_in.is_empty() || !self.not_in.is_empty() || split
     }
 
     /// Where the setting exists, in a few words; empty: everywhere.
@@ -182,14 +185,7 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
                             // the headline is the first that shares data, so a
                             // default that is private only for some plans or
                             // regions never reads as private for all.
-                            let general = s.general_default().or_else(|| {
-                                s.defaults
-                                    .iter()
-                                    .find(|d| {
-                                        exposure(Some(&d.value), private_value.as_deref()) == Exposure::SharedByDefault
-                                    })
-                                    .or(s.defaults.first())
-                            });
+                            let general = headline_default(s, private_value.as_deref());
                             SettingDefault {
                                 id: s.id.clone(),
                                 label: s.label.clone(),
@@ -224,6 +220,37 @@ pub fn build(catalogue: &Catalogue) -> Matrix {
 
 /// Manual settings (objection forms) have no private value to compare: their
 /// default says whether the user is included until they object.
+/// The default the matrix headlines: the one for an account nobody
+/// described, or one that holds wherever and on whatever plan the setting
+/// exists. Failing both, the first that shares data, so a default private
+/// only for some accounts never reads as private for all; None (unknown)
+/// when every documented default is private but some accounts have none.
+fn headline_default<'s>(
+    s: &'s crate::rules::SettingRule,
+    private_value: Option<&str>,
+) -> Option<&'s DocumentedDefault> {
+    let covers_every_account = |d: &DocumentedDefault| {
+        let plans = d.plans.is_empty()
+            || (!s.plans.is_empty()
+                && s.plans
+                    .iter()
+                    .all(|p| d.plans.iter().any(|x| x.eq_ignore_ascii_case(p))));
+        let regions = d.regions.is_empty()
+            || (!s.regions.is_empty()
+                && s.regions
+                    .iter()
+                    .all(|r| crate::rules::regions::any_contains(&d.regions, r)));
+        plans && regions
+    };
+    s.general_default()
+        .or_else(|| s.defaults.iter().find(|d| covers_every_account(d)))
+        .or_else(|| {
+            s.defaults
+                .iter()
+                .find(|d| exposure(Some(&d.value), private_value) == Exposure::SharedByDefault)
+        })
+}
+
 fn exposure(default: Option<&str>, private_value: Option<&str>) -> Exposure {
     match (default, private_value) {
         (None, _) => Exposure::Unknown,
@@ -418,6 +445,16 @@ default = [
   { value = "on", plans = ["free"] },
 ]
 sources = [{ url = "https://p.example/help", kind = "first-party", shows = ["label", "page", "control", "default"] }]
+
+[[setting]]
+id = "t"
+label = "Training"
+category = "ai-training"
+page = "/t"
+control = { role = "switch", name = "Training" }
+private_value = "off"
+default = [{ value = "off", plans = ["enterprise"] }]
+sources = [{ url = "https://p.example/help", kind = "first-party", shows = ["label", "page", "control", "default"] }]
 "#;
         let text = crate::rules::load::RuleText {
             name: "p.toml".into(),
@@ -431,6 +468,10 @@ sources = [{ url = "https://p.example/help", kind = "first-party", shows = ["lab
         assert_eq!(s.exposure, Exposure::SharedByDefault);
         assert_eq!(s.default.as_deref(), Some("on"));
         assert_eq!(s.split_text(), "off for enterprise; on for free");
+        // Private for Enterprise, undocumented for everyone else: unknown.
+        let t = &matrix.rows[0].cells[0].settings[1];
+        assert_eq!((t.exposure, t.default.as_deref()), (Exposure::Unknown, None));
+        assert_eq!(t.split_text(), "off for enterprise");
     }
 
     #[test]
