@@ -7,9 +7,23 @@ use std::sync::Arc;
 use crate::profile::{Profile, Wanted};
 use crate::rules::{Catalogue, PlatformRules, SettingKind, SettingRule};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub platforms: Vec<PlatformPlan>,
+    /// Settings the account's region or plan does not have, per the rules.
+    pub not_offered: Vec<NotOffered>,
+}
+
+/// A setting the rules say the account lacks: left out, or read anyway
+/// because the user named it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct NotOffered {
+    /// `platform.setting`.
+    pub setting: String,
+    /// Why, e.g. "not offered in DE" or "not on the free plan".
+    pub why: String,
+    /// True when the user named it, so it was read anyway.
+    pub read_anyway: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -19,10 +33,6 @@ pub struct PlatformPlan {
     /// (a replica, a mirror).
     pub base_url: String,
     pub items: Vec<PlanItem>,
-    /// Settings the account's region or plan does not have (keys): left
-    /// out, or read anyway when the user named them.
-    pub not_offered: Vec<String>,
-    pub named_not_offered: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +192,7 @@ pub fn build(
     }
 
     let mut platforms = Vec::new();
+    let mut not_offered = Vec::new();
     let mut invalid = None;
     for platform in &catalogue.platforms {
         let id = platform.id.as_str();
@@ -197,17 +208,23 @@ pub fn build(
         let offered = |setting: &SettingRule| {
             setting.available_in(facts.region) != Some(false) && setting.offered_on(facts.plan) != Some(false)
         };
-        let mut not_offered: Vec<String> = platform
-            .settings
-            .iter()
-            .filter(|s| !offered(s) && only_settings.is_none_or(|only| only.contains(&s.id.as_str())))
-            .map(|s| s.key(&platform.id))
-            .collect();
-        let named_not_offered = if only_settings.is_some() {
-            std::mem::take(&mut not_offered)
-        } else {
-            Vec::new()
-        };
+        not_offered.extend(
+            platform
+                .settings
+                .iter()
+                .filter(|s| !offered(s) && only_settings.is_none_or(|only| only.contains(&s.id.as_str())))
+                .map(|s| NotOffered {
+                    setting: s.key(&platform.id),
+                    why: match (facts.region, facts.plan) {
+                        (Some(region), _) if s.available_in(Some(region)) == Some(false) => {
+                            format!("not offered in {region}")
+                        }
+                        (_, Some(plan)) => format!("not on the {plan} plan"),
+                        _ => "not offered to this account".to_string(),
+                    },
+                    read_anyway: only_settings.is_some(),
+                }),
+        );
         let items: Vec<PlanItem> = platform
             .settings
             .iter()
@@ -280,8 +297,6 @@ pub fn build(
             platform: platform.clone(),
             base_url,
             items,
-            not_offered,
-            named_not_offered,
         });
     }
 
@@ -290,7 +305,7 @@ pub fn build(
     // refused here too, whatever path the profile took.
     match invalid {
         Some(e) => Err(e),
-        None => Ok(Plan { platforms }),
+        None => Ok(Plan { platforms, not_offered }),
     }
 }
 

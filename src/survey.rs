@@ -138,7 +138,7 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
             account: Account {
                 label,
                 region,
-                plan: text(entry.plan),
+                plan: text(entry.plan).map(|p| p.to_ascii_lowercase()),
                 created: text(entry.created),
                 note: text(entry.note),
             },

@@ -263,6 +263,10 @@ pub struct Run {
     pub profile: String,
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    /// Settings left out (or read anyway, when named) because the rules say
+    /// the account's region or plan does not have them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_offered: Vec<crate::plan::NotOffered>,
 }
 
 fn is_zero(n: &usize) -> bool {

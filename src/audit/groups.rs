@@ -38,7 +38,10 @@ pub(super) fn browser_groups(plan: &Plan, options: &RunOptions) -> anyhow::Resul
             os_keyring: false,
         })
     };
-    let subplan = |platforms: Vec<PlatformPlan>| Plan { platforms };
+    let subplan = |platforms: Vec<PlatformPlan>| Plan {
+        platforms,
+        ..Plan::default()
+    };
     let sessions = match (&options.sessions, &options.browser_profile) {
         (Some(s), None) => s,
         (_, profile) => return Ok(vec![(plan.clone(), launch(profile.clone()))]),
@@ -93,5 +96,6 @@ pub(super) fn saved_sessions(plan: &Plan, options: &RunOptions, hooks: &dyn Hook
 fn needs_browser_platform(pp: &PlatformPlan) -> bool {
     needs_browser(&Plan {
         platforms: vec![pp.clone()],
+        ..Plan::default()
     })
 }

@@ -86,6 +86,7 @@ pub fn run(plan: &Plan, options: &RunOptions, hooks: &dyn Hooks) -> anyhow::Resu
         profile: options.profile.clone(),
         summary: Summary::of(&findings),
         findings,
+        not_offered: plan.not_offered.clone(),
     })
 }
 

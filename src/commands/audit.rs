@@ -186,7 +186,7 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
     let catalogue = load_rules(ctx)?;
     let profile = load_profile(ctx, args.profile.as_deref(), &catalogue)?;
     let plan = plan(&catalogue, &profile, &args.platforms, &args.categories, &args.base_urls)?;
-    note_not_offered(ctx, &plan);
+    super::note_not_offered(ctx, &plan);
     let job = Job {
         command: mode.command(),
         catalogue: &catalogue,
@@ -194,29 +194,6 @@ fn audit_and_report(ctx: &Context, args: &CheckArgs, mode: Mode) -> anyhow::Resu
         profile: profile.source.to_string(),
     };
     run_and_report(ctx, args, mode, &job, &notify)
-}
-
-/// Says which settings the profile's region or plan left out, so a setting
-/// that is missing from the report is never a silent surprise.
-fn note_not_offered(ctx: &Context, plan: &crate::plan::Plan) {
-    let left_out: Vec<&str> = plan
-        .platforms
-        .iter()
-        .flat_map(|pp| pp.not_offered.iter().map(String::as_str))
-        .collect();
-    for key in plan.platforms.iter().flat_map(|pp| &pp.named_not_offered) {
-        ctx.console.note(&format!(
-            "{key} is read as asked, though the rules say your account's region or plan does not have it"
-        ));
-    }
-    if !left_out.is_empty() {
-        ctx.console.note(&format!(
-            "{} setting{} left out: not offered in your account's region or plan (profile `region`, `[accounts]`): {}",
-            left_out.len(),
-            if left_out.len() == 1 { "" } else { "s" },
-            left_out.join(", ")
-        ));
-    }
 }
 
 /// A run ready to go: what it is called in the history, and its plan.

@@ -105,7 +105,9 @@ pub fn run(ctx: &Context, command: DatasetCommand) -> anyhow::Result<Exit> {
                         })
                     })
                     .transpose()?,
-                plan,
+                // Plan ids are lower-case, as in the profile: "Pro" and "pro"
+                // are one group in `defaults --observed`.
+                plan: plan.map(|p| p.trim().to_ascii_lowercase()),
                 created,
                 note,
             },

@@ -154,6 +154,32 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Says which settings the profile's region or plan left out, so a setting
+/// that is missing from the report is never a silent surprise (the JSON
+/// report lists them too, as `not_offered`).
+pub fn note_not_offered(ctx: &Context, plan: &crate::plan::Plan) {
+    for n in plan.not_offered.iter().filter(|n| n.read_anyway) {
+        ctx.console.note(&format!(
+            "{} is read as asked, though the rules say it is {} (profile `region`, `[accounts]`)",
+            n.setting, n.why
+        ));
+    }
+    let left_out: Vec<String> = plan
+        .not_offered
+        .iter()
+        .filter(|n| !n.read_anyway)
+        .map(|n| format!("{} ({})", n.setting, n.why))
+        .collect();
+    if !left_out.is_empty() {
+        ctx.console.note(&format!(
+            "{} setting{} left out for your account's region or plan (profile `region`, `[accounts]`): {}",
+            left_out.len(),
+            if left_out.len() == 1 { "" } else { "s" },
+            left_out.join(", ")
+        ));
+    }
+}
+
 pub fn show_diagnostics(ctx: &Context, files: &SourceFiles, diagnostics: &[Diagnostic]) {
     ctx.console
         .diagnostics(&files.render(diagnostics, ctx.console.stderr_color));

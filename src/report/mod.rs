@@ -76,6 +76,7 @@ mod tests {
             profile: "built-in strict preset".into(),
             summary: Summary::of(&findings),
             findings,
+            not_offered: Vec::new(),
         }
     }
 

@@ -761,7 +761,18 @@ fn the_profile_region_and_plan_pick_the_settings_and_their_defaults() {
     };
 
     let (germany, said) = run("preset = \"strict\"\nregion = \"DE\"\n[accounts]\nchatgpt = { plan = \"business\" }\n");
-    // What the region leaves out is said, not silently dropped.
+    // What the region leaves out is said, not silently dropped, in the
+    // JSON report too.
+    assert!(
+        germany["not_offered"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["setting"] == "reddit.ads-off-reddit"
+                && n["why"] == "not offered in DE"
+                && n["read_anyway"] == false),
+        "{germany:#}"
+    );
     assert!(
         said.contains("left out")
             && said.contains("reddit.ads-off-reddit")

@@ -335,6 +335,7 @@ async fn sign_in(
     // Prove it: read the platform's settings as check would.
     let one = plan::Plan {
         platforms: vec![pp.clone()],
+        ..plan::Plan::default()
     };
     let findings = audit::check(browser, &one, options, &|_| {}).await;
     Ok(verdict(&findings))
