@@ -98,6 +98,10 @@ fn list(ctx: &Context, format: ListFormat, per_setting: bool) -> anyhow::Result<
                     ]);
                 }
             }
+            // Ids are copied into profiles: never split one. A narrow
+            // terminal loses the category, then the unconfirmed facts
+            // (`--format json` has them).
+            crate::output::keep_words_up_to(&mut t, &[2, 4], &[48, 12]);
             format!("{t}\n{summary}")
         }
         ListFormat::Table => {

@@ -21,4 +21,4 @@ pub use markdown::escape_cell;
 pub use progress::Progress;
 pub use render::{render, Format, Render};
 pub use style::Tone;
-pub use table::{keep_words_whole, table, TableStyle};
+pub use table::{keep_words_up_to, keep_words_whole, table, TableStyle};

@@ -51,9 +51,16 @@ where
 /// whole, and when not even those fit, the table wraps as it can rather than
 /// run past the terminal's edge. Call it once the rows are in.
 pub fn keep_words_whole(table: &mut Table, droppable: &[usize]) {
+    keep_words_up_to(table, droppable, &[]);
+}
+
+/// [`keep_words_whole`] with a longest whole word per column (`caps[i]`;
+/// [`LONGEST_WHOLE_WORD`] past the end): identifiers a person copies stay
+/// whole however long, and prose may give way to them.
+pub fn keep_words_up_to(table: &mut Table, droppable: &[usize], caps: &[u16]) {
     let Some(width) = table.width() else { return };
-    let header_words = longest_words(table.header().into_iter());
-    let all_words = longest_words(table.header().into_iter().chain(table.row_iter()));
+    let header_words = longest_words(table.header().into_iter(), caps);
+    let all_words = longest_words(table.header().into_iter().chain(table.row_iter()), caps);
     let fits = |words: &[u16], shown: &[bool]| -> bool {
         // Each column adds a border and a space either side.
         let needed: u32 = 1 + words
@@ -92,8 +99,8 @@ pub fn keep_words_whole(table: &mut Table, droppable: &[usize]) {
 }
 
 /// Per column, the length of the longest word in `rows` (colour codes not
-/// counted), at most [`LONGEST_WHOLE_WORD`].
-fn longest_words<'a>(rows: impl Iterator<Item = &'a comfy_table::Row>) -> Vec<u16> {
+/// counted), at most the column's cap.
+fn longest_words<'a>(rows: impl Iterator<Item = &'a comfy_table::Row>, caps: &[u16]) -> Vec<u16> {
     let mut longest: Vec<u16> = Vec::new();
     for row in rows {
         for (i, cell) in row.cell_iter().enumerate() {
@@ -103,7 +110,7 @@ fn longest_words<'a>(rows: impl Iterator<Item = &'a comfy_table::Row>) -> Vec<u1
                 .map(|w| u16::try_from(w.chars().count()).unwrap_or(u16::MAX))
                 .max()
                 .unwrap_or(0)
-                .min(LONGEST_WHOLE_WORD);
+                .min(caps.get(i).copied().unwrap_or(LONGEST_WHOLE_WORD));
             if longest.len() <= i {
                 longest.resize(i + 1, 0);
             }

@@ -398,3 +398,39 @@ fn defaults_that_never_apply_and_contradicted_facts_are_warned_about() {
     // The file as it is has none of these.
     assert!(lint("clean", "", "").is_empty());
 }
+
+/// `rules list --settings` at 80 columns keeps every `platform.setting` id
+/// whole, for copying into a profile.
+#[test]
+fn setting_ids_stay_whole_at_80_columns() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["rules", "list", "--settings"])
+        .env("COLUMNS", "80")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The table; the summary line after it is prose a terminal wraps.
+    let widest = text
+        .lines()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 80, "{widest} columns:\n{text}");
+    let listing = json(
+        &env.cmd()
+            .args(["rules", "list", "--settings", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    for p in listing["platforms"].as_array().unwrap() {
+        for s in p["items"].as_array().unwrap() {
+            let id = format!("{}.{}", p["id"].as_str().unwrap(), s["id"].as_str().unwrap());
+            assert!(text.contains(&id), "{id} is split:\n{text}");
+        }
+    }
+}
