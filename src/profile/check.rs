@@ -70,7 +70,13 @@ pub fn against(profile: &Profile, catalogue: &Catalogue) -> Problems {
                     span.clone(),
                     format!("no rules for platform `{platform}`"),
                 )
-                .help("`privaudit rules list` shows the platforms"),
+                .help({
+                    let ids: Vec<&str> = catalogue.platforms.iter().map(|p| p.id.as_str()).collect();
+                    match closest(&platform.to_ascii_lowercase(), &ids) {
+                        Some(id) => format!("did you mean `{id}`? (platform ids are lower-case)"),
+                        None => "`privaudit rules list` shows the platforms".to_string(),
+                    }
+                }),
             ),
         }
     }

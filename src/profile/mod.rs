@@ -251,9 +251,10 @@ impl Profile {
                     r.span(),
                     format!("`{}` is not a country code", r.get_ref()),
                 )
-                .help(
-                    "write where the account is registered as an ISO 3166-1 alpha-2 code, e.g. \"DE\", \"GB\", \"US\"",
-                );
+                .help(match crate::rules::regions::code_for_name(r.get_ref()) {
+                    Some(code) => format!("did you mean \"{code}\"? Regions are ISO 3166-1 alpha-2 codes"),
+                    None => "write where the account is registered as an ISO 3166-1 alpha-2 code, e.g. \"DE\", \"GB\", \"US\"".to_string(),
+                });
                 Box::new(ProfileError { diagnostic, files })
             })
         };

@@ -37,6 +37,13 @@ pub fn contains(term: &str, region: &str) -> bool {
     }
 }
 
+/// The alpha-2 code of a country written by name or alpha-3 code
+/// ("Germany", "DEU"), for a "did you mean" hint.
+pub fn code_for_name(name: &str) -> Option<String> {
+    use std::str::FromStr;
+    celes::Country::from_str(name.trim()).ok().map(|c| c.alpha2.to_string())
+}
+
 /// Do two terms share a country? Groups nest (EU within EEA) and countries
 /// are single, so they do exactly when one holds the other.
 pub fn overlaps(a: &str, b: &str) -> bool {
@@ -70,6 +77,13 @@ mod tests {
         assert!(!contains("EEA", "CH"));
         assert!(contains("UK", "gb"));
         assert!(!contains("US", "CA"));
+    }
+
+    #[test]
+    fn a_country_written_by_name_or_alpha_3_finds_its_code() {
+        assert_eq!(code_for_name("Germany").as_deref(), Some("DE"));
+        assert_eq!(code_for_name("DEU").as_deref(), Some("DE"));
+        assert_eq!(code_for_name("Atlantis"), None);
     }
 
     #[test]

@@ -823,4 +823,11 @@ fn a_profile_region_that_is_not_a_country_is_refused_where_it_is() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("Europe").and(predicate::str::contains(":2:")));
+    // A country written by name gets its code suggested.
+    env.write_profile("preset = \"strict\"\nregion = \"Germany\"\n");
+    env.cmd()
+        .args(["check", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"DE\""));
 }

@@ -138,6 +138,14 @@ fn a_plan_the_rules_do_not_know_warns_with_the_known_ones() {
             .and(predicate::str::contains("use one of: free")),
     );
 
+    // A platform written as the platform spells it is the lower-case id.
+    env.write_profile("[accounts]\nChatGPT = { plan = \"plus\" }\n");
+    env.cmd()
+        .args(["profile", "show"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("did you mean `chatgpt`"));
+
     // A known plan, in any case, says nothing.
     env.write_profile("[accounts]\nchatgpt = { plan = \"Plus\" }\n");
     env.cmd()
