@@ -30,8 +30,8 @@ pub struct ListedPlatform {
     /// How many settings are verified first-party, secondary, unverified.
     pub grades: GradeCounts,
     /// How sign-in works: `form` (stored credentials can renew the
-    /// session), `manual` (the rule says why it cannot be automated) or
-    /// `undescribed`.
+    /// session), `login-only` (the rule says why it cannot be automated:
+    /// sign in with `privaudit login`) or `undescribed`.
     pub sign_in: String,
     /// Each setting with its verification grade.
     pub items: Vec<ListedSetting>,
@@ -102,11 +102,12 @@ impl ListedPlatform {
     }
 }
 
-/// `form`, `manual` or `undescribed`: see [`ListedPlatform::sign_in`].
+/// `form`, `login-only` or `undescribed`: see [`ListedPlatform::sign_in`].
+/// (Not "manual", which names settings only a form can change.)
 pub fn sign_in(p: &super::PlatformRules) -> &'static str {
     match &p.login {
         Some(l) if l.form.is_some() => "form",
-        Some(l) if l.cannot_automate.is_some() => "manual",
+        Some(l) if l.cannot_automate.is_some() => "login-only",
         _ => "undescribed",
     }
 }
