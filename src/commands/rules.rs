@@ -315,10 +315,11 @@ fn show_text(p: &PlatformDetail) -> String {
             }
         } else {
             for src in &s.sources {
+                // A source that confirms no fact is cited for context.
                 let shows = if src.shows.is_empty() {
-                    "background".to_string()
+                    "shows no fact; context".to_string()
                 } else {
-                    src.shows.join(", ")
+                    format!("shows {}", src.shows.join(", "))
                 };
                 text.push_str(&format!("  source ({}; {shows}): {}\n", src.kind.as_str(), src.url));
             }
