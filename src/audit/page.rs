@@ -185,7 +185,14 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
         // quiet reading disagrees and the count starts again).
         let quiet = tab.network_quiet(QUIET) || started.elapsed() > NEVER_QUIET;
         for (i, item) in items.iter().enumerate() {
-            let look = look_once(tab, item).await?;
+            let look = match look_once(tab, item).await {
+                Ok(look) => look,
+                // A query left unanswered about a document being replaced
+                // (an app routing itself right after load): look again at the
+                // current one, within the deadline.
+                Err(CdpError::Timeout { .. }) if Instant::now() < deadline => Look::Missing,
+                Err(e) => return Err(e),
+            };
             let key = key_of(&look);
             let agreed = match &since[i] {
                 Some((at, k)) if *k == key => quiet && at.elapsed() >= AGREE_AFTER,

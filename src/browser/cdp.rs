@@ -68,7 +68,7 @@ impl Cdp {
         let answer = tokio::select! {
             answer = work => match answer {
                 Ok(Ok(response)) => Ok(response.result),
-                Ok(Err(e)) => Err(refused(&method, e)),
+                Ok(Err(e)) => Err(refused(&method, e, limit)),
                 Err(_) => Err(CdpError::Timeout { method: method.clone(), secs: limit.as_secs().max(1) }),
             },
             _ = gone.wait_for(|g| *g) => Err(CdpError::Gone),
@@ -101,13 +101,15 @@ impl Cdp {
     }
 }
 
-fn refused(method: &str, e: chromiumoxide::error::CdpError) -> CdpError {
+fn refused(method: &str, e: chromiumoxide::error::CdpError, limit: Duration) -> CdpError {
     use chromiumoxide::error::CdpError as E;
     match e {
         E::Ws(_) | E::ChannelSendError(_) | E::NoResponse => CdpError::Gone,
+        // chromiumoxide's own request timeout, which is the same --timeout:
+        // say the limit, not "0 s".
         E::Timeout => CdpError::Timeout {
             method: method.to_string(),
-            secs: 0,
+            secs: limit.as_secs().max(1),
         },
         E::Chrome(err) => CdpError::Refused {
             method: method.to_string(),

@@ -64,6 +64,11 @@ pub enum Located {
 }
 
 /// Searches a document (and its open shadow roots) for a CSS selector.
+/// How long one `queryAXTree` attempt may go unanswered before the waiting
+/// loops ask again (a large page answers in well under a second on a busy
+/// machine; the field case of a huge page in under two).
+const AX_ATTEMPT: Duration = Duration::from_secs(8);
+
 const DEEP_QUERY: &str = r#"function (selector) {
   const deep = root => {
     const hit = root.querySelector(selector);
@@ -226,7 +231,11 @@ impl Tab {
         if let Some(name) = name {
             params = params.accessible_name(name);
         }
-        let answer = self.cdp.call(params.build()).await?;
+        // One attempt is bounded well below --timeout: Chromium can leave a
+        // query about a document it is replacing (an app routing itself
+        // elsewhere right after load) unanswered for good, and the waiting
+        // loops ask again about the page's current document.
+        let answer = self.cdp.call_within(params.build(), AX_ATTEMPT).await?;
         Ok(answer
             .nodes
             .iter()
@@ -316,8 +325,18 @@ impl Tab {
     pub async fn wait_for(&self, m: &Matcher, deadline: Instant) -> Result<Option<Found>, CdpError> {
         let started = Instant::now();
         loop {
-            if let Some(first) = self.query(m).await?.into_iter().next() {
-                return Ok(Some(first));
+            match self.query(m).await {
+                Ok(found) => {
+                    if let Some(first) = found.into_iter().next() {
+                        return Ok(Some(first));
+                    }
+                }
+                // Unanswered about a document being replaced: the next
+                // round asks about the current one (see `ax_nodes`).
+                Err(CdpError::Timeout { method, .. }) if Instant::now() < deadline => {
+                    tracing::debug!(method, "no answer; asking about the current document again");
+                }
+                Err(e) => return Err(e),
             }
             if Instant::now() >= deadline {
                 return Ok(None);
