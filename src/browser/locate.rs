@@ -63,12 +63,12 @@ pub enum Located {
     Many(usize),
 }
 
-/// Searches a document (and its open shadow roots) for a CSS selector.
 /// How long one `queryAXTree` attempt may go unanswered before the waiting
 /// loops ask again (a large page answers in well under a second on a busy
 /// machine; the field case of a huge page in under two).
 const AX_ATTEMPT: Duration = Duration::from_secs(8);
 
+/// Searches a document (and its open shadow roots) for a CSS selector.
 const DEEP_QUERY: &str = r#"function (selector) {
   const deep = root => {
     const hit = root.querySelector(selector);
