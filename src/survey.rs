@@ -126,9 +126,9 @@ pub fn load(path: &Path) -> anyhow::Result<Vec<SurveyAccount>> {
         // The region picks each account's documented default: a typo would
         // compare it with the wrong one.
         let region = match text(entry.region) {
-            Some(given) => Some(crate::rules::regions::canonical(&given).ok_or_else(|| {
+            Some(given) => Some(crate::rules::regions::parse(&given).map_err(|hint| {
                 anyhow::anyhow!(
-                    "{}: account `{label}`: region `{given}` is not an ISO 3166-1 alpha-2 country code, EU or EEA (e.g. \"DE\", \"GB\", \"US\")",
+                    "{}: account `{label}`: region `{given}` is not a region: {hint}",
                     path.display()
                 )
             })?),

@@ -97,11 +97,11 @@ pub fn run(ctx: &Context, command: DatasetCommand) -> anyhow::Result<Exit> {
                 label,
                 region: region
                     .map(|given| {
-                        crate::rules::regions::canonical(&given).ok_or_else(|| {
+                        crate::rules::regions::parse(&given).map_err(|hint| {
                             Failure::usage(format!(
-                                "--region `{given}` is not an ISO 3166-1 alpha-2 country code, EU or EEA"
+                                "--region `{given}` is not a region: not an ISO 3166-1 alpha-2 code"
                             ))
-                            .hint("e.g. --region DE, --region GB (UK is accepted), --region US")
+                            .hint(hint)
                         })
                     })
                     .transpose()?,

@@ -242,7 +242,7 @@ impl Profile {
                 .insert(key.get_ref().clone(), (key.span(), wanted.span()));
         }
         let region_of = |r: &toml::Spanned<String>| {
-            crate::rules::regions::canonical(r.get_ref()).ok_or_else(|| {
+            crate::rules::regions::parse(r.get_ref()).map_err(|hint| {
                 let mut files = SourceFiles::default();
                 let id = files.add(name.display().to_string(), text.to_string());
                 let diagnostic = Diagnostic::error(
@@ -251,10 +251,7 @@ impl Profile {
                     r.span(),
                     format!("`{}` is not a country code", r.get_ref()),
                 )
-                .help(match crate::rules::regions::code_for_name(r.get_ref()) {
-                    Some(code) => format!("did you mean \"{code}\"? Regions are ISO 3166-1 alpha-2 codes"),
-                    None => "write where the account is registered as an ISO 3166-1 alpha-2 code, e.g. \"DE\", \"GB\", \"US\"".to_string(),
-                });
+                .help(hint);
                 Box::new(ProfileError { diagnostic, files })
             })
         };

@@ -37,9 +37,19 @@ pub fn contains(term: &str, region: &str) -> bool {
     }
 }
 
+/// A region as a person gave it (profile, survey file, `--region`): its
+/// canonical form, or what to write instead.
+pub fn parse(given: &str) -> Result<String, String> {
+    canonical(given).ok_or_else(|| match code_for_name(given) {
+        Some(code) => format!("did you mean \"{code}\"? Regions are ISO 3166-1 alpha-2 codes, EU or EEA"),
+        None => "write an ISO 3166-1 alpha-2 country code, EU or EEA, e.g. \"DE\", \"GB\" (UK is accepted), \"US\""
+            .to_string(),
+    })
+}
+
 /// The alpha-2 code of a country written by name or alpha-3 code
 /// ("Germany", "DEU"), for a "did you mean" hint.
-pub fn code_for_name(name: &str) -> Option<String> {
+fn code_for_name(name: &str) -> Option<String> {
     use std::str::FromStr;
     celes::Country::from_str(name.trim()).ok().map(|c| c.alpha2.to_string())
 }
