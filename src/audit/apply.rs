@@ -125,7 +125,7 @@ async fn visit(
 ) -> Result<(String, Found, Reading), Stop> {
     let page = item.setting.page().unwrap_or("/");
     let opened = page::open(tab, pp, page, &[item], deadline).await?;
-    let looks = page::read_settled(tab, &[item], deadline).await.map_err(Stop::driver)?;
+    let looks = page::read_settled(tab, &[item], deadline).await.map_err(Stop::cdp)?;
     match looks.into_iter().next() {
         Some(Look::Read {
             found,

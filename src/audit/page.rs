@@ -91,6 +91,14 @@ pub async fn open(
             ))
         }
         Err(NavError::Gone) => return Err(Stop::driver("the connection to the browser was lost")),
+        Err(e @ NavError::Crashed(_)) => {
+            return Err(Stop::new(
+                Status::Error,
+                FailureClass::Driver,
+                format!("{e}; run the check again"),
+                false,
+            ))
+        }
         // The site itself is out of reach: one cause for the whole platform.
         Err(e) if e.host_unreachable() => return Err(super::obstacles::site_unreachable(pp, &url, &e)),
         Err(e) => {
@@ -111,7 +119,7 @@ pub async fn open(
     let mut open_failures = Vec::new();
     for step in open_steps(items) {
         match tab.wait_for(step, deadline).await {
-            Err(e) => return Err(Stop::driver(e)),
+            Err(e) => return Err(Stop::cdp(e)),
             Ok(Some(found)) => {
                 if let Err(e) = tab.click(found.backend_id, &step.to_string(), deadline).await {
                     open_failures.push(format!("could not open {step}: {e}"));
@@ -185,14 +193,7 @@ pub async fn read_settled(tab: &Tab, items: &[&PlanItem], deadline: Instant) -> 
         // quiet reading disagrees and the count starts again).
         let quiet = tab.network_quiet(QUIET) || started.elapsed() > NEVER_QUIET;
         for (i, item) in items.iter().enumerate() {
-            let look = match look_once(tab, item).await {
-                Ok(look) => look,
-                // A query left unanswered about a document being replaced
-                // (an app routing itself right after load): look again at the
-                // current one, within the deadline.
-                Err(CdpError::Timeout { .. }) if Instant::now() < deadline => Look::Missing,
-                Err(e) => return Err(e),
-            };
+            let look = look_once(tab, item).await?;
             let key = key_of(&look);
             let agreed = match &since[i] {
                 Some((at, k)) if *k == key => quiet && at.elapsed() >= AGREE_AFTER,

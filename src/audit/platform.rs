@@ -109,7 +109,7 @@ async fn check_page(
     let deadline = started + options.timeout;
     let opened = page::open(tab, pp, page, items, deadline).await?;
     let opened_at = started.elapsed();
-    let looks = page::read_settled(tab, items, deadline).await.map_err(Stop::driver)?;
+    let looks = page::read_settled(tab, items, deadline).await.map_err(Stop::cdp)?;
     let read_at = started.elapsed();
     // Before blaming the rule for a missing control, or the page for a
     // reading that never came: is this still a signed-in page?

@@ -2,6 +2,7 @@
 //! setting on it gets, and whether the rest of the platform is lost too.
 
 use super::finding::{FailureClass, Status};
+use crate::browser::cdp::CdpError;
 
 /// Why a page gave nothing to read.
 #[derive(Debug, Clone)]
@@ -21,6 +22,21 @@ impl Stop {
             class,
             message: message.into(),
             whole_platform,
+        }
+    }
+
+    /// A CDP call that failed while reading or acting on a page. A crashed
+    /// renderer loses this page only: the next page's navigation starts a
+    /// new one.
+    pub fn cdp(e: CdpError) -> Stop {
+        match e {
+            CdpError::Crashed => Stop::new(
+                Status::Error,
+                FailureClass::Driver,
+                format!("{e}; run the check again"),
+                false,
+            ),
+            other => Stop::driver(other),
         }
     }
 

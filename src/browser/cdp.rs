@@ -1,13 +1,17 @@
 //! The one path every CDP call of a tab takes: it gives up at once when the
-//! browser is gone, and after a deadline when the page does not answer (a
-//! page blocked by a native dialog stops answering some commands). Nothing
-//! privaudit asks Chromium can hang a run.
+//! browser is gone or the tab's renderer crashed, and after a deadline when
+//! the page does not answer (a page blocked by a native dialog stops
+//! answering some commands). Nothing privaudit asks Chromium can hang a run.
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
+use chromiumoxide::cdp::browser_protocol::inspector::{EventTargetCrashed, EventTargetReloadedAfterCrash};
 use chromiumoxide::types::Command;
 use chromiumoxide::Page;
+use futures::StreamExt;
 
 /// Why a CDP call did not give an answer.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +22,11 @@ pub enum CdpError {
     /// No answer within the deadline.
     #[error("the browser did not answer {method} within {secs} s")]
     Timeout { method: String, secs: u64 },
+    /// The tab's renderer process died (Chromium sends
+    /// `Inspector.targetCrashed`): nothing on the page answers again until
+    /// the tab is navigated, which starts a new renderer.
+    #[error("the page crashed in the browser (its renderer process died: out of memory, or a fault in Chromium)")]
+    Crashed,
     /// Chromium answered with an error (a node that is gone, a page that
     /// refused the call).
     #[error("{method}: {message}")]
@@ -35,20 +44,54 @@ impl CdpError {
     }
 }
 
+/// The commands that start a new renderer in a crashed tab.
+const REVIVING: [&str; 2] = ["Page.navigate", "Page.reload"];
+
 /// A tab's CDP session with its deadline and the browser's "gone" flag.
 #[derive(Clone)]
 pub struct Cdp {
     pub(super) page: Page,
     gone: tokio::sync::watch::Receiver<bool>,
+    /// Set while the tab's renderer is dead (see [`CdpError::Crashed`]).
+    crashed: Arc<tokio::sync::watch::Sender<bool>>,
     /// The longest any single call may take.
     pub(super) timeout: Duration,
 }
 
 impl Cdp {
     pub fn new(page: Page, gone: tokio::sync::watch::Receiver<bool>, timeout: Duration) -> Cdp {
-        Cdp { page, gone, timeout }
+        Cdp {
+            page,
+            gone,
+            crashed: Arc::new(tokio::sync::watch::Sender::new(false)),
+            timeout,
+        }
     }
 
+    /// Follows the tab's renderer: a crash makes every call fail at once
+    /// instead of waiting out its deadline, and a navigation that brings
+    /// the page back (`Inspector.targetReloadedAfterCrash`) clears it.
+    pub async fn watch_crashes(&self) -> Result<(), chromiumoxide::error::CdpError> {
+        let mut crashes = self.page.event_listener::<EventTargetCrashed>().await?;
+        let mut revivals = self.page.event_listener::<EventTargetReloadedAfterCrash>().await?;
+        let crashed = self.crashed.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    Some(_) = crashes.next() => {
+                        tracing::warn!("the tab's renderer crashed");
+                        crashed.send_replace(true);
+                    }
+                    Some(_) = revivals.next() => {
+                        tracing::debug!("the tab's renderer is back");
+                        crashed.send_replace(false);
+                    }
+                    else => break,
+                }
+            }
+        });
+        Ok(())
+    }
     /// Sends one command and waits for its answer, at most `self.timeout`.
     pub async fn call<C: Command>(&self, command: C) -> Result<C::Response, CdpError> {
         self.call_within(command, self.timeout).await
@@ -62,6 +105,12 @@ impl Cdp {
         if *gone.borrow() {
             return Err(CdpError::Gone);
         }
+        // Only a navigation can bring a crashed tab back.
+        let revives = REVIVING.contains(&method.as_str());
+        let mut crashed = self.crashed.subscribe();
+        if *crashed.borrow() && !revives {
+            return Err(CdpError::Crashed);
+        }
         let limit = limit.min(self.timeout);
         let started = std::time::Instant::now();
         let work = tokio::time::timeout(limit, self.page.execute(command));
@@ -72,6 +121,7 @@ impl Cdp {
                 Err(_) => Err(CdpError::Timeout { method: method.clone(), secs: limit.as_secs().max(1) }),
             },
             _ = gone.wait_for(|g| *g) => Err(CdpError::Gone),
+            _ = crashed.wait_for(|c| *c), if !revives => Err(CdpError::Crashed),
         };
         let took = started.elapsed();
         if took > std::time::Duration::from_secs(2) || answer.is_err() {
@@ -83,6 +133,11 @@ impl Cdp {
             );
         }
         answer
+    }
+
+    /// Whether the tab's renderer is dead (until a navigation revives it).
+    pub fn is_crashed(&self) -> bool {
+        *self.crashed.borrow()
     }
 
     /// Whether the browser is gone.

@@ -9,7 +9,9 @@
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::accessibility::{GetFullAxTreeParams, QueryAxTreeParams};
-use chromiumoxide::cdp::browser_protocol::dom::{DescribeNodeParams, GetDocumentParams, GetFrameOwnerParams};
+use chromiumoxide::cdp::browser_protocol::dom::{
+    DescribeNodeParams, GetDocumentParams, GetFrameOwnerParams, NodeId, PushNodesByBackendIdsToFrontendParams,
+};
 use chromiumoxide::cdp::browser_protocol::page::{FrameTree, GetFrameTreeParams};
 use chromiumoxide::cdp::js_protocol::runtime::{CallArgument, CallFunctionOnParams};
 
@@ -62,11 +64,6 @@ pub enum Located {
     One(Found),
     Many(usize),
 }
-
-/// How long one `queryAXTree` attempt may go unanswered before the waiting
-/// loops ask again (a large page answers in well under a second on a busy
-/// machine; the field case of a huge page in under two).
-const AX_ATTEMPT: Duration = Duration::from_secs(8);
 
 /// Searches a document (and its open shadow roots) for a CSS selector.
 const DEEP_QUERY: &str = r#"function (selector) {
@@ -149,8 +146,21 @@ impl Tab {
         Ok(out)
     }
 
-    /// Every element `m` names now, in every document it may be in.
+    /// Every element `m` names now, in every document it may be in. A
+    /// document replaced while it was searched (an app routing itself) is
+    /// searched again as it now is; one replaced on every try counts as
+    /// holding nothing yet, and the caller's wait looks again.
     pub async fn query(&self, m: &Matcher) -> Result<Vec<Found>, CdpError> {
+        for _ in 0..3 {
+            match self.query_once(m).await {
+                Err(e) if e.is_detached() => tracing::debug!("a document was replaced while searched: {e}"),
+                other => return other,
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    async fn query_once(&self, m: &Matcher) -> Result<Vec<Found>, CdpError> {
         let documents: Vec<Document> = self
             .documents()
             .await?
@@ -224,18 +234,15 @@ impl Tab {
         role: Option<&str>,
         name: Option<&str>,
     ) -> Result<Vec<Found>, CdpError> {
-        let mut params = QueryAxTreeParams::builder().backend_node_id(node(document));
+        let root = self.node_id_of(document).await?;
+        let mut params = QueryAxTreeParams::builder().node_id(root);
         if let Some(role) = role {
             params = params.role(role);
         }
         if let Some(name) = name {
             params = params.accessible_name(name);
         }
-        // One attempt is bounded well below --timeout: Chromium can leave a
-        // query about a document it is replacing (an app routing itself
-        // elsewhere right after load) unanswered for good, and the waiting
-        // loops ask again about the page's current document.
-        let answer = self.cdp.call_within(params.build(), AX_ATTEMPT).await?;
+        let answer = self.cdp.call(params.build()).await?;
         Ok(answer
             .nodes
             .iter()
@@ -243,6 +250,36 @@ impl Tab {
             .filter(|i| !i.ignored)
             .filter_map(Found::of)
             .collect())
+    }
+
+    /// The DOM node id of `backend`, for rooting `queryAXTree`. Never the
+    /// backend id itself: a backend id can still name a document the page
+    /// has since replaced (an app routing itself), and a query rooted in
+    /// one crashed the renderer (Chromium 148). Node ids die with their
+    /// document, so a stale root is refused as detached instead.
+    async fn node_id_of(&self, backend: i64) -> Result<NodeId, CdpError> {
+        for attempt in 0..2 {
+            if attempt == 1 {
+                // Node ids exist only for a document CDP has been given.
+                self.cdp.call(GetDocumentParams::builder().depth(0).build()).await?;
+            }
+            let pushed = self
+                .cdp
+                .call(PushNodesByBackendIdsToFrontendParams::new(vec![node(backend)]))
+                .await;
+            match pushed {
+                Ok(pushed) => match pushed.node_ids.first() {
+                    Some(id) if *id.inner() != 0 => return Ok(*id),
+                    _ => {}
+                },
+                Err(CdpError::Refused { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(CdpError::Refused {
+            method: "DOM.pushNodesByBackendIdsToFrontend".into(),
+            message: "No node with given id: its document was replaced or it was removed".into(),
+        })
     }
 
     /// The accessibility node of an element, if it has one.
@@ -325,18 +362,8 @@ impl Tab {
     pub async fn wait_for(&self, m: &Matcher, deadline: Instant) -> Result<Option<Found>, CdpError> {
         let started = Instant::now();
         loop {
-            match self.query(m).await {
-                Ok(found) => {
-                    if let Some(first) = found.into_iter().next() {
-                        return Ok(Some(first));
-                    }
-                }
-                // Unanswered about a document being replaced: the next
-                // round asks about the current one (see `ax_nodes`).
-                Err(CdpError::Timeout { method, .. }) if Instant::now() < deadline => {
-                    tracing::debug!(method, "no answer; asking about the current document again");
-                }
-                Err(e) => return Err(e),
+            if let Some(first) = self.query(m).await?.into_iter().next() {
+                return Ok(Some(first));
             }
             if Instant::now() >= deadline {
                 return Ok(None);

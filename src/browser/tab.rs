@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chromiumoxide::cdp::browser_protocol::accessibility::EnableParams as AxEnable;
-use chromiumoxide::cdp::browser_protocol::page::GetFrameTreeParams;
+use chromiumoxide::cdp::browser_protocol::page::{GetFrameTreeParams, NavigateParams};
 use chromiumoxide::cdp::browser_protocol::target::CreateTargetParams;
 use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
 
@@ -49,6 +49,9 @@ pub enum NavError {
     Failed { url: String, reason: String },
     #[error("the connection to the browser was lost")]
     Gone,
+    /// The tab's renderer died while loading `0` (see [`CdpError::Crashed`]).
+    #[error("the page crashed in the browser while {0} loaded (its renderer process died: out of memory, or a fault in Chromium)")]
+    Crashed(String),
 }
 
 impl NavError {
@@ -137,6 +140,9 @@ impl Browser {
             .await
             .context("could not install the domain guard")?;
         let dialogs = Dialogs::install(&cdp).await.context("could not watch for dialogs")?;
+        cdp.watch_crashes()
+            .await
+            .context("could not watch the tab's renderer")?;
         cdp.call(AxEnable::default())
             .await
             .context("could not enable accessibility")?;
@@ -182,8 +188,16 @@ impl Tab {
         } else {
             format!("location.assign({});", js_string(url))
         };
-        self.evaluate(&navigate).await.map_err(|e| match e {
+        let started = if self.cdp.is_crashed() {
+            // A crashed tab runs no script: only CDP's own navigation starts
+            // a new renderer for it.
+            self.cdp.call(NavigateParams::new(url)).await.map(|_| ())
+        } else {
+            self.evaluate(&navigate).await.map(|_| ())
+        };
+        started.map_err(|e| match e {
             CdpError::Gone => NavError::Gone,
+            CdpError::Crashed => NavError::Crashed(url.into()),
             other => NavError::Failed {
                 url: url.into(),
                 reason: other.to_string(),
@@ -198,6 +212,7 @@ impl Tab {
                     break (landed, status);
                 }
                 Err(CdpError::Gone) => return Err(NavError::Gone),
+                Err(CdpError::Crashed) => return Err(NavError::Crashed(url.into())),
                 // Between documents the page may not answer: try again.
                 Ok(_) | Err(_) => {}
             }

@@ -376,3 +376,108 @@ fn a_page_reached_by_fragment_from_another_is_loaded_fresh() {
     assert_eq!(replica.server.state("fragmodal", "memory").as_deref(), Some("off"));
     assert_eq!(code, Some(0));
 }
+
+/// An app that replaces its own document again and again while it is read:
+/// every accessibility query is about the document as it is when the query
+/// runs. Rooting `queryAXTree` in a document Chromium had already replaced
+/// crashed the renderer (Chromium 148), and every CDP call after that went
+/// unanswered until `--timeout`.
+#[test]
+fn reading_a_page_that_keeps_replacing_itself_never_crashes_it() {
+    require_chromium();
+    let replica = server();
+    let base = replica.server.base_url("selfrouting");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        use privaudit::browser::cdp::CdpError;
+        use privaudit::rules::locator::Matcher;
+        use privaudit::rules::model::{Locator, Names};
+        let (browser, tab, _profile) = driver_tab(&base).await;
+        tab.goto(&format!("{base}/settings")).await.expect("loads");
+        let control = Matcher::compile(&Locator {
+            role: Some("checkbox".into()),
+            name: Some(Names::One("Personalised ads".into())),
+            ..Locator::default()
+        })
+        .expect("matcher");
+        let mut found = 0;
+        for round in 0..300 {
+            match tab.query(&control).await {
+                Ok(hits) if !hits.is_empty() => found += 1,
+                Ok(_) => {}
+                Err(e @ (CdpError::Timeout { .. } | CdpError::Gone | CdpError::Crashed)) => {
+                    panic!("round {round}: the page stopped answering: {e} ({found} found before)")
+                }
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+        assert!(found > 0, "the control was never found");
+        let alive = tab.evaluate("1 + 1").await.expect("the page still answers");
+        assert_eq!(alive, serde_json::json!(2));
+        tab.close().await;
+        browser.shutdown().await;
+    });
+}
+
+/// A renderer that dies (out of memory, a Chromium fault) is said at once,
+/// not after every later call waits out `--timeout`, and the next page
+/// brings the tab back.
+#[test]
+fn a_crashed_page_is_said_at_once_and_the_next_page_revives_the_tab() {
+    require_chromium();
+    let replica = server();
+    let base = replica.server.base_url("storagesession");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        use chromiumoxide::cdp::browser_protocol::page::CrashParams;
+        use privaudit::browser::cdp::CdpError;
+        let (browser, tab, _profile) = driver_tab(&base).await;
+        tab.goto(&format!("{base}/login")).await.expect("loads");
+        // Page.crash never answers: the renderer is gone before it could.
+        let _ = tab
+            .cdp()
+            .call_within(CrashParams::default(), Duration::from_secs(3))
+            .await;
+        match tab.evaluate("1 + 1").await {
+            Err(CdpError::Crashed) => {}
+            other => panic!("a call on the crashed page: {other:?}"),
+        }
+        assert!(tab.cdp().is_crashed());
+        let landed = tab.goto(&format!("{base}/login")).await.expect("the next page loads");
+        assert!(landed.ends_with("/storagesession/login"), "{landed}");
+        assert!(!tab.cdp().is_crashed());
+        assert_eq!(
+            tab.evaluate("1 + 1").await.expect("answers again"),
+            serde_json::json!(2)
+        );
+        tab.close().await;
+        browser.shutdown().await;
+    });
+}
+
+/// A browser and one tab allowed onto `base`'s origin, for tests of the
+/// driver itself.
+async fn driver_tab(base: &str) -> (privaudit::browser::Browser, privaudit::browser::Tab, tempfile::TempDir) {
+    use privaudit::browser::{Allowed, Browser, LaunchOptions, Source};
+    let profile = tempfile::tempdir().expect("profile dir");
+    let browser = Browser::open(&Source::Launch(LaunchOptions {
+        executable: privaudit::browser::find::find_browser(None).expect("chromium"),
+        headed: false,
+        user_data_dir: Some(profile.path().to_path_buf()),
+        timeout: Duration::from_secs(10),
+        start_wait: Duration::from_secs(30),
+        os_keyring: false,
+    }))
+    .await
+    .expect("browser");
+    let origin = url::Url::parse(base).expect("base url").origin();
+    let tab = browser
+        .open_tab(Allowed {
+            domains: Vec::new(),
+            extra_origin: Some(origin),
+            blocked_types: Vec::new(),
+        })
+        .await
+        .expect("tab");
+    (browser, tab, profile)
+}
