@@ -1,8 +1,9 @@
 //! Watches a tab's network activity, so "the page has its data" and "the
 //! page is done saving" are conditions to wait for rather than guesses.
 //!
-//! Two questions are asked of it: is the page quiet (no document, XHR or
-//! fetch request of the page pending, and none started for a moment), and
+//! Two questions are asked of it: is the page quiet (no document, script,
+//! XHR or fetch request of the page pending, and none started for a
+//! moment), and
 //! have the requests an action started all finished (by request id).
 
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ struct Pending {
 #[derive(Debug)]
 pub struct Activity {
     pending: HashMap<String, Pending>,
-    /// When a data request (document, XHR, fetch) last started or ended.
+    /// When a data request (document, script, XHR, fetch) last started or ended.
     last_data_event: Instant,
     /// How many requests have started so far.
     started: u64,
@@ -47,10 +48,13 @@ pub struct InFlight(Arc<Mutex<Activity>>);
 #[derive(Debug, Clone, Copy)]
 pub struct Mark(u64);
 
+/// Requests whose answer can still change what the page shows. A script
+/// counts: code-split apps load the code that renders the real value after
+/// the document is ready, over a placeholder that says "off".
 fn is_data(kind: &Option<ResourceType>) -> bool {
     matches!(
         kind,
-        Some(ResourceType::Document | ResourceType::Xhr | ResourceType::Fetch) | None
+        Some(ResourceType::Document | ResourceType::Script | ResourceType::Xhr | ResourceType::Fetch) | None
     )
 }
 

@@ -50,6 +50,22 @@ fn a_value_that_arrives_late_is_read_once_it_arrived() {
     assert_eq!(code, Some(1));
 }
 
+/// The real value is rendered by a script the page loads after it is ready
+/// (code-split apps): while that script is in flight the placeholder "off"
+/// is not the account's value, and reading it would say "ok" for a setting
+/// that is on.
+#[test]
+fn a_value_rendered_by_a_script_loaded_late_is_read_once_it_ran() {
+    require_chromium();
+    let replica = server();
+    replica.fakes.delay("/latescript/chunk.js", Duration::from_millis(1500));
+    let (code, report) = run(&replica, "latescript", false);
+    let f = finding(&report, "latescript.ads");
+    assert_eq!(f["status"], "drift", "{f:#}");
+    assert_eq!(f["current"], "on");
+    assert_eq!(code, Some(1));
+}
+
 #[test]
 fn a_control_replaced_while_acting_is_located_again() {
     require_chromium();
