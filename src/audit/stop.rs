@@ -36,6 +36,14 @@ impl Stop {
                 format!("{e}; run the check again"),
                 false,
             ),
+            // The page, not privaudit: its renderer is stuck, and the rest of
+            // the platform would only wait as long again.
+            CdpError::Stalled { .. } => Stop::new(
+                Status::Error,
+                FailureClass::Unreachable,
+                format!("{e}; try again later, or open the page in a browser to see what it does"),
+                true,
+            ),
             other => Stop::driver(other),
         }
     }

@@ -27,6 +27,13 @@ pub enum CdpError {
     /// the tab is navigated, which starts a new renderer.
     #[error("the page crashed in the browser (its renderer process died: out of memory, or a fault in Chromium)")]
     Crashed,
+    /// An earlier call on the tab went unanswered for the whole `--timeout`:
+    /// the page's renderer is stuck (a script running without end), and
+    /// every later call would wait as long, so they fail at once.
+    #[error(
+        "the page stopped responding: a call went unanswered for {secs} s (a script on it may be running without end)"
+    )]
+    Stalled { secs: u64 },
     /// Chromium answered with an error (a node that is gone, a page that
     /// refused the call).
     #[error("{method}: {message}")]
@@ -54,6 +61,9 @@ pub struct Cdp {
     gone: tokio::sync::watch::Receiver<bool>,
     /// Set while the tab's renderer is dead (see [`CdpError::Crashed`]).
     crashed: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Set once a call went unanswered for the whole timeout (see
+    /// [`CdpError::Stalled`]); cleared by a navigation that answers.
+    stalled: Arc<std::sync::atomic::AtomicBool>,
     /// The longest any single call may take.
     pub(super) timeout: Duration,
 }
@@ -64,6 +74,7 @@ impl Cdp {
             page,
             gone,
             crashed: Arc::new(tokio::sync::watch::Sender::new(false)),
+            stalled: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             timeout,
         }
     }
@@ -111,6 +122,11 @@ impl Cdp {
         if *crashed.borrow() && !revives {
             return Err(CdpError::Crashed);
         }
+        if self.is_stalled() && !revives {
+            return Err(CdpError::Stalled {
+                secs: self.timeout.as_secs().max(1),
+            });
+        }
         let limit = limit.min(self.timeout);
         let started = std::time::Instant::now();
         let work = tokio::time::timeout(limit, self.page.execute(command));
@@ -123,6 +139,16 @@ impl Cdp {
             _ = gone.wait_for(|g| *g) => Err(CdpError::Gone),
             _ = crashed.wait_for(|c| *c), if !revives => Err(CdpError::Crashed),
         };
+        match &answer {
+            // Only a call given the whole timeout says the page is stuck; a
+            // probe with a shorter limit may just have been slow.
+            Err(CdpError::Timeout { .. }) if limit >= self.timeout => {
+                tracing::warn!(method, "the page stopped responding");
+                self.stalled.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            Ok(_) if revives => self.stalled.store(false, std::sync::atomic::Ordering::SeqCst),
+            _ => {}
+        }
         let took = started.elapsed();
         if took > std::time::Duration::from_secs(2) || answer.is_err() {
             tracing::debug!(
@@ -138,6 +164,12 @@ impl Cdp {
     /// Whether the tab's renderer is dead (until a navigation revives it).
     pub fn is_crashed(&self) -> bool {
         *self.crashed.borrow()
+    }
+
+    /// Whether a call went unanswered for the whole timeout since the last
+    /// navigation (see [`CdpError::Stalled`]).
+    pub fn is_stalled(&self) -> bool {
+        self.stalled.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether the browser is gone.

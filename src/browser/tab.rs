@@ -188,9 +188,9 @@ impl Tab {
         } else {
             format!("location.assign({});", js_string(url))
         };
-        let started = if self.cdp.is_crashed() {
-            // A crashed tab runs no script: only CDP's own navigation starts
-            // a new renderer for it.
+        let started = if self.cdp.is_crashed() || self.cdp.is_stalled() {
+            // A crashed or stuck tab runs no script: only CDP's own
+            // navigation gives it a new document.
             self.cdp.call(NavigateParams::new(url)).await.map(|_| ())
         } else {
             self.evaluate(&navigate).await.map(|_| ())

@@ -497,3 +497,33 @@ async fn driver_tab(base: &str) -> (privaudit::browser::Browser, privaudit::brow
         .expect("tab");
     (browser, tab, profile)
 }
+
+/// A page whose script never ends stops answering: the first call waits out
+/// the timeout, and every later one fails at once instead of each waiting
+/// as long again (an `apply` took five times `--timeout`).
+#[test]
+fn a_page_stuck_in_a_script_costs_one_timeout_not_one_per_call() {
+    require_chromium();
+    let replica = server();
+    let base = replica.server.base_url("storagesession");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        use privaudit::browser::cdp::CdpError;
+        let (browser, tab, _profile) = driver_tab(&base).await;
+        tab.goto(&format!("{base}/login")).await.expect("loads");
+        tab.evaluate("setTimeout(() => { for (;;) {} }, 0); true")
+            .await
+            .expect("schedules the endless script");
+        match tab.evaluate("1 + 1").await {
+            Err(CdpError::Timeout { .. }) => {}
+            other => panic!("the first call on the stuck page: {other:?}"),
+        }
+        assert!(tab.cdp().is_stalled());
+        match tab.evaluate("1 + 1").await {
+            Err(CdpError::Stalled { .. }) => {}
+            other => panic!("a later call on the stuck page: {other:?}"),
+        }
+        tab.close().await;
+        browser.shutdown().await;
+    });
+}
