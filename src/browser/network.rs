@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::network::{
-    EnableParams, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, ResourceType,
+    EnableParams, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived, ResourceType,
 };
 use chromiumoxide::Page;
 use futures::StreamExt;
@@ -26,6 +26,10 @@ struct Pending {
     started: Instant,
     /// Order of starting, to tell requests started after an action.
     seq: u64,
+    /// The frame and document (loader) that asked: a document replaced
+    /// before its requests finished never reports them finished.
+    frame: Option<String>,
+    loader: String,
 }
 
 #[derive(Debug)]
@@ -69,6 +73,7 @@ impl InFlight {
         let mut sent = page.event_listener::<EventRequestWillBeSent>().await?;
         let mut finished = page.event_listener::<EventLoadingFinished>().await?;
         let mut failed = page.event_listener::<EventLoadingFailed>().await?;
+        let mut answered = page.event_listener::<EventResponseReceived>().await?;
         page.execute(EnableParams::default()).await?;
         let activity = in_flight.0.clone();
         tokio::spawn(async move {
@@ -82,7 +87,19 @@ impl InFlight {
                             if is_data(&kind) {
                                 a.last_data_event = Instant::now();
                             }
-                            a.pending.insert(e.request_id.inner().clone(), Pending { kind, started: Instant::now(), seq });
+                            let frame = e.frame_id.as_ref().map(|f| f.inner().clone());
+                            let loader = e.loader_id.inner().clone();
+                            if kind == Some(ResourceType::Document) {
+                                forget_replaced(&mut a, frame.as_deref(), &loader);
+                            }
+                            a.pending.insert(e.request_id.inner().clone(), Pending { kind, started: Instant::now(), seq, frame, loader });
+                        }
+                    }
+                    // The server has answered an XHR or fetch: a page that never
+                    // reads the body never sees it "finish".
+                    Some(e) = answered.next() => {
+                        if matches!(e.r#type, ResourceType::Xhr | ResourceType::Fetch) {
+                            end(&activity, e.request_id.inner(), None);
                         }
                     }
                     Some(e) = finished.next() => end(&activity, e.request_id.inner(), None),
@@ -139,6 +156,13 @@ impl InFlight {
     pub fn take_document_error(&self) -> Option<String> {
         self.0.lock().ok().and_then(|mut a| a.last_document_error.take())
     }
+}
+
+/// A new document is loading in `frame`: the requests of the document it
+/// replaces will never report an end, so they no longer count.
+fn forget_replaced(a: &mut Activity, frame: Option<&str>, loader: &str) {
+    a.pending
+        .retain(|_, p| p.kind == Some(ResourceType::Document) || p.frame.as_deref() != frame || p.loader == loader);
 }
 
 fn end(activity: &Arc<Mutex<Activity>>, id: &str, document_error: Option<String>) {

@@ -527,3 +527,25 @@ fn a_page_stuck_in_a_script_costs_one_timeout_not_one_per_call() {
         browser.shutdown().await;
     });
 }
+
+/// A document replaced while its request was in flight never reports that
+/// request finished: the new document's page must still count as quiet, so
+/// that it is read within a short `--timeout`.
+#[test]
+fn a_request_cut_off_by_the_page_routing_itself_is_not_waited_for() {
+    require_chromium();
+    let replica = server();
+    replica.fakes.delay("/fabort/api/", Duration::from_secs(8));
+    let out = Env::new()
+        .cmd()
+        .arg("--rules")
+        .arg(fixtures().join("rules/fabort.toml"))
+        .args(["--timeout", "4", "check", "fabort", "--no-history", "--format", "json"])
+        .args(replica.base_url_args(&["fabort"]))
+        .output()
+        .expect("test harness");
+    let report = json(&out.stdout);
+    let f = finding(&report, "fabort.ads");
+    assert_eq!(f["status"], "drift", "{f:#}");
+    assert_eq!(f["current"], "on");
+}
