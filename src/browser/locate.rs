@@ -176,7 +176,11 @@ impl Tab {
         let loaded = self.loaded().await;
         let mut found = Vec::new();
         for document in &documents {
-            if m.css.is_none() && !loaded {
+            // A frame's document is never searched with queryAXTree: rooted
+            // in a frame whose document is being replaced, it crashed the
+            // renderer or went unanswered for good (Chromium 148, every kind
+            // of root tried), while the frame's whole tree is answered.
+            if m.css.is_none() && (!loaded || document.frame_id.is_some()) {
                 let snapshot = self.snapshot_in(document.frame_id.clone()).await?;
                 found.extend(snapshot.find(m).into_iter().cloned().filter_map(Found::of));
                 continue;
