@@ -61,6 +61,16 @@ pub const HUMAN_CHECK: &str = r"(?i)captcha|are you a robot|i'?m not a robot|ver
 /// signed out after load (a client-side route to the sign-in view), a
 /// sign-in form, a captcha or bot wall.
 pub async fn why_missing(tab: &Tab, pp: &PlatformPlan) -> Option<Stop> {
+    // The page tried to leave the platform's domains after it loaded (a
+    // script's redirect): the guard held it on a page that was going away.
+    if let Some(blocked) = tab.violation() {
+        return Some(Stop::new(
+            Status::Error,
+            FailureClass::Blocked,
+            NavError::OutsideDomains(blocked).to_string(),
+            true,
+        ));
+    }
     let mut marker_present = false;
     if let Some(login) = &pp.platform.login {
         let now = tab.current_url().await.unwrap_or_default();

@@ -76,7 +76,14 @@ pub async fn open(
     deadline: Instant,
 ) -> Result<Opened, Stop> {
     let url = pp.url(page);
-    let landed = match tab.goto(&url).await {
+    let navigated = match tab.goto(&url).await {
+        Ok(landed) => match tab.follow_meta_refresh(deadline).await {
+            Ok(refreshed) => Ok(refreshed.unwrap_or(landed)),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let landed = match navigated {
         Ok(landed) => landed,
         Err(e @ NavError::OutsideDomains(_)) => {
             return Err(Stop::new(Status::Error, FailureClass::Blocked, e.to_string(), true))

@@ -45,7 +45,7 @@ impl CdpError {
     /// (a re-render): locate it again and retry.
     pub fn is_detached(&self) -> bool {
         matches!(self, CdpError::Refused { message, .. }
-            if ["detached", "No node with given id", "Could not find node", "Cannot find context", "No node found", "Node is not an Element", "does not belong to the document"]
+            if ["detached", "No node with given id", "Could not find node", "Cannot find context", "No node found", "Node is not an Element", "does not belong to the document", "Inspected target navigated or closed"]
                 .iter()
                 .any(|m| message.contains(m)))
     }
@@ -212,4 +212,24 @@ fn refused(method: &str, e: chromiumoxide::error::CdpError, limit: Duration) -> 
 /// A DOM node by its backend id, as CDP wants it.
 pub fn node(backend_id: i64) -> BackendNodeId {
     BackendNodeId::new(backend_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CdpError;
+
+    fn refused(message: &str) -> CdpError {
+        CdpError::Refused {
+            method: "Runtime.callFunctionOn".into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn a_document_replaced_under_a_call_is_detached_not_a_driver_fault() {
+        assert!(refused("Inspected target navigated or closed").is_detached());
+        assert!(refused("No node with given id found").is_detached());
+        assert!(!refused("Object reference chain is too long").is_detached());
+        assert!(!CdpError::Crashed.is_detached());
+    }
 }

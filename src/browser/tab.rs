@@ -27,6 +27,11 @@ use super::network::InFlight;
 /// of condition waits, never a fixed delay.
 pub const POLL: Duration = Duration::from_millis(100);
 
+/// The longest one look for the new document may go unanswered while a
+/// tab moves between documents (a parsed document answers in
+/// milliseconds); the loop around it keeps the page's own deadline.
+const BETWEEN_DOCUMENTS: Duration = Duration::from_secs(2);
+
 /// Why a page could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum NavError {
@@ -205,7 +210,7 @@ impl Tab {
         })?;
         const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? [location.href, ((performance.getEntriesByType('navigation')[0] || {}).responseStatus) || 0] : null)()";
         let (landed, status) = loop {
-            match self.evaluate(NEW_DOCUMENT).await {
+            match self.evaluate_within(NEW_DOCUMENT, BETWEEN_DOCUMENTS).await {
                 Ok(serde_json::Value::Array(parts)) => {
                     let landed = parts.first().and_then(|v| v.as_str()).unwrap_or(url).to_string();
                     let status = parts.get(1).and_then(|v| v.as_u64()).unwrap_or(0) as u16;
@@ -260,9 +265,52 @@ impl Tab {
         Ok(landed)
     }
 
+    /// A page that declares a refresh (`<meta http-equiv="refresh">`) is
+    /// about to be replaced: what it shows now is not what the account
+    /// shows. When the refresh is due before `deadline`, waits once for the
+    /// new document and returns where the tab landed; `None` when the page
+    /// declares none, or one due too late to wait for.
+    pub async fn follow_meta_refresh(&self, deadline: Instant) -> Result<Option<String>, NavError> {
+        const DECLARED: &str = r#"(() => { const m = document.querySelector('meta[http-equiv="refresh" i]'); if (!m) return null; const d = parseFloat(m.getAttribute('content') || '0'); return Number.isFinite(d) && d >= 0 ? d : null; })()"#;
+        let Ok(serde_json::Value::Number(delay)) = self.evaluate(DECLARED).await else {
+            return Ok(None);
+        };
+        let delay = Duration::from_secs_f64(delay.as_f64().unwrap_or(0.0).min(86_400.0));
+        // Chromium starts the refresh a little after it is due.
+        let due = Instant::now() + delay + Duration::from_secs(1);
+        if due >= deadline {
+            return Ok(None);
+        }
+        let _ = self.evaluate("window.__privauditOldDocument = true;").await;
+        const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? location.href : null)()";
+        while Instant::now() < deadline {
+            if let Some(blocked) = self.violation() {
+                return Err(NavError::OutsideDomains(blocked));
+            }
+            match self.evaluate_within(NEW_DOCUMENT, BETWEEN_DOCUMENTS).await {
+                Ok(serde_json::Value::String(landed)) => return Ok(Some(landed)),
+                Err(CdpError::Gone) => return Err(NavError::Gone),
+                Err(CdpError::Crashed) => return Err(NavError::Crashed(self.current_url().await.unwrap_or_default())),
+                // Still the old document, or between the two.
+                _ => {}
+            }
+            tokio::time::sleep(POLL).await;
+        }
+        Ok(None)
+    }
+
     /// Evaluates one of privaudit's own fixed expressions (never rule code:
     /// rules are data) and returns its JSON value.
     pub async fn evaluate(&self, expression: &str) -> Result<serde_json::Value, CdpError> {
+        self.evaluate_within(expression, self.timeout).await
+    }
+
+    /// Like [`Tab::evaluate`], given at most `limit`: for polls between
+    /// documents, where Chromium can leave an evaluation sent to the
+    /// document being replaced unanswered for good (seen on a page routing
+    /// itself while privaudit navigated away), and the next poll asks the
+    /// new one.
+    async fn evaluate_within(&self, expression: &str, limit: Duration) -> Result<serde_json::Value, CdpError> {
         let params = EvaluateParams::builder()
             .expression(expression)
             .return_by_value(true)
@@ -272,7 +320,7 @@ impl Tab {
                 method: "Runtime.evaluate".into(),
                 message: e,
             })?;
-        let answer = self.cdp.call(params).await?;
+        let answer = self.cdp.call_within(params, limit).await?;
         if let Some(exception) = answer.exception_details {
             return Err(CdpError::Refused {
                 method: "Runtime.evaluate".into(),

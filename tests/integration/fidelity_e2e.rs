@@ -66,6 +66,40 @@ fn a_value_rendered_by_a_script_loaded_late_is_read_once_it_ran() {
     assert_eq!(code, Some(1));
 }
 
+/// A page that declares a refresh (`<meta http-equiv="refresh">`) shows a
+/// placeholder until the browser replaces it: the page it is replaced with
+/// is the one read.
+#[test]
+fn a_page_that_declares_a_refresh_is_read_after_it() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "metarefresh", false);
+    let f = finding(&report, "metarefresh.ads");
+    assert_eq!(f["status"], "drift", "{f:#}");
+    assert_eq!(f["current"], "on");
+    assert_eq!(code, Some(1));
+}
+
+/// A page whose script leaves the platform's domains after it loaded is
+/// blocked (the README's word for a redirect outside them), not a stale
+/// rule: the control went away because the guard stopped the page leaving.
+#[test]
+fn a_page_that_leaves_the_platforms_domains_after_loading_is_blocked() {
+    require_chromium();
+    let replica = server();
+    let (code, report) = run(&replica, "leaves", false);
+    let f = finding(&report, "leaves.ads");
+    assert_eq!(f["class"], "blocked", "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("outside the platform's declared domains"),
+        "{f:#}"
+    );
+    assert_ne!(code, Some(0));
+}
+
 #[test]
 fn a_control_replaced_while_acting_is_located_again() {
     require_chromium();
