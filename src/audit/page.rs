@@ -76,13 +76,11 @@ pub async fn open(
     deadline: Instant,
 ) -> Result<Opened, Stop> {
     let url = pp.url(page);
-    let navigated = match tab.goto(&url).await {
-        Ok(landed) => match tab.follow_meta_refresh(deadline).await {
-            Ok(refreshed) => Ok(refreshed.unwrap_or(landed)),
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
+    let navigated = async {
+        let landed = tab.goto(&url).await?;
+        Ok::<_, NavError>(tab.follow_meta_refresh(deadline).await?.unwrap_or(landed))
+    }
+    .await;
     let landed = match navigated {
         Ok(landed) => landed,
         Err(e @ NavError::OutsideDomains(_)) => {

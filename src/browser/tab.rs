@@ -184,7 +184,7 @@ impl Tab {
         let current = self.current_url().await.unwrap_or_default();
         let _ = self.in_flight.take_document_error();
         // The old document carries a mark; the new one will not.
-        let _ = self.evaluate("window.__privauditOldDocument = true;").await;
+        self.mark_document().await;
         // A URL that differs only in its fragment names the same document:
         // assigning it would keep the page as the last setting left it (an
         // open dialog, a backdrop over everything), so it is loaded afresh.
@@ -208,39 +208,21 @@ impl Tab {
                 reason: other.to_string(),
             },
         })?;
-        const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? [location.href, ((performance.getEntriesByType('navigation')[0] || {}).responseStatus) || 0] : null)()";
-        let (landed, status) = loop {
-            match self.evaluate_within(NEW_DOCUMENT, BETWEEN_DOCUMENTS).await {
-                Ok(serde_json::Value::Array(parts)) => {
-                    let landed = parts.first().and_then(|v| v.as_str()).unwrap_or(url).to_string();
-                    let status = parts.get(1).and_then(|v| v.as_u64()).unwrap_or(0) as u16;
-                    break (landed, status);
-                }
-                Err(CdpError::Gone) => return Err(NavError::Gone),
-                Err(CdpError::Crashed) => return Err(NavError::Crashed(url.into())),
-                // Between documents the page may not answer: try again.
-                Ok(_) | Err(_) => {}
-            }
-            if let Some(blocked) = self.violation() {
-                return Err(NavError::OutsideDomains(blocked));
-            }
-            if Instant::now() >= deadline {
-                let opened = self.dialogs.count().saturating_sub(dialogs_before);
-                if opened > 0 {
-                    let seen = self.dialogs.take();
-                    return Err(NavError::Dialogs {
-                        url: url.into(),
-                        count: opened,
-                        last: seen.last().map(|d| d.message.clone()).unwrap_or_default(),
-                        secs: self.timeout.as_secs(),
-                    });
-                }
-                return Err(NavError::Timeout {
+        let Some((landed, status)) = self.await_new_document(url, deadline).await? else {
+            let opened = self.dialogs.count().saturating_sub(dialogs_before);
+            if opened > 0 {
+                let seen = self.dialogs.take();
+                return Err(NavError::Dialogs {
                     url: url.into(),
+                    count: opened,
+                    last: seen.last().map(|d| d.message.clone()).unwrap_or_default(),
                     secs: self.timeout.as_secs(),
                 });
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            return Err(NavError::Timeout {
+                url: url.into(),
+                secs: self.timeout.as_secs(),
+            });
         };
         if let Some(blocked) = self.violation() {
             return Err(NavError::OutsideDomains(blocked));
@@ -281,22 +263,47 @@ impl Tab {
         if due >= deadline {
             return Ok(None);
         }
+        self.mark_document().await;
+        let url = self.current_url().await.unwrap_or_default();
+        let landed = self.await_new_document(&url, deadline).await?;
+        // A refresh to another site ends on Chromium's error page.
+        if let Some(blocked) = self.violation() {
+            return Err(NavError::OutsideDomains(blocked));
+        }
+        Ok(landed.map(|(landed, _)| landed))
+    }
+
+    /// Marks the document the tab shows now, so that
+    /// [`Tab::await_new_document`] can tell the next one from it.
+    async fn mark_document(&self) {
         let _ = self.evaluate("window.__privauditOldDocument = true;").await;
-        const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? location.href : null)()";
-        while Instant::now() < deadline {
+    }
+
+    /// Waits until the tab shows a parsed document other than the one last
+    /// marked; returns where it is and its HTTP status (0 when unknown), or
+    /// `None` at `deadline`. `url` names the navigation in errors.
+    async fn await_new_document(&self, url: &str, deadline: Instant) -> Result<Option<(String, u16)>, NavError> {
+        const NEW_DOCUMENT: &str = "(() => window.__privauditOldDocument === undefined && document.readyState !== 'loading' ? [location.href, ((performance.getEntriesByType('navigation')[0] || {}).responseStatus) || 0] : null)()";
+        loop {
+            match self.evaluate_within(NEW_DOCUMENT, BETWEEN_DOCUMENTS).await {
+                Ok(serde_json::Value::Array(parts)) => {
+                    let landed = parts.first().and_then(|v| v.as_str()).unwrap_or(url).to_string();
+                    let status = parts.get(1).and_then(|v| v.as_u64()).unwrap_or(0) as u16;
+                    return Ok(Some((landed, status)));
+                }
+                Err(CdpError::Gone) => return Err(NavError::Gone),
+                Err(CdpError::Crashed) => return Err(NavError::Crashed(url.into())),
+                // Still the old document, or between the two.
+                Ok(_) | Err(_) => {}
+            }
             if let Some(blocked) = self.violation() {
                 return Err(NavError::OutsideDomains(blocked));
             }
-            match self.evaluate_within(NEW_DOCUMENT, BETWEEN_DOCUMENTS).await {
-                Ok(serde_json::Value::String(landed)) => return Ok(Some(landed)),
-                Err(CdpError::Gone) => return Err(NavError::Gone),
-                Err(CdpError::Crashed) => return Err(NavError::Crashed(self.current_url().await.unwrap_or_default())),
-                // Still the old document, or between the two.
-                _ => {}
+            if Instant::now() >= deadline {
+                return Ok(None);
             }
-            tokio::time::sleep(POLL).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Ok(None)
     }
 
     /// Evaluates one of privaudit's own fixed expressions (never rule code:
