@@ -96,14 +96,7 @@ pub async fn open(
             ))
         }
         Err(NavError::Gone) => return Err(Stop::driver("the connection to the browser was lost")),
-        Err(e @ NavError::Crashed(_)) => {
-            return Err(Stop::new(
-                Status::Error,
-                FailureClass::Driver,
-                format!("{e}; run the check again"),
-                false,
-            ))
-        }
+        Err(e @ NavError::Crashed(_)) => return Err(Stop::crashed(e)),
         // The site itself is out of reach: one cause for the whole platform.
         Err(e) if e.host_unreachable() => return Err(super::obstacles::site_unreachable(pp, &url, &e)),
         Err(e) => {

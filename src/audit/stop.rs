@@ -30,12 +30,7 @@ impl Stop {
     /// new one.
     pub fn cdp(e: CdpError) -> Stop {
         match e {
-            CdpError::Crashed => Stop::new(
-                Status::Error,
-                FailureClass::Driver,
-                format!("{e}; run the check again"),
-                false,
-            ),
+            CdpError::Crashed => Stop::crashed(e),
             // The page, not privaudit: its renderer is stuck, and the rest of
             // the platform would only wait as long again.
             CdpError::Stalled { .. } => Stop::new(
@@ -46,6 +41,17 @@ impl Stop {
             ),
             other => Stop::driver(other),
         }
+    }
+
+    /// The tab's renderer died under this page (while it loaded or was
+    /// read): only the page is lost, since the next navigation revives the tab.
+    pub fn crashed(e: impl std::fmt::Display) -> Stop {
+        Stop::new(
+            Status::Error,
+            FailureClass::Driver,
+            format!("{e}; run the check again"),
+            false,
+        )
     }
 
     pub fn driver(e: impl std::fmt::Display) -> Stop {

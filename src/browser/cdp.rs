@@ -3,9 +3,8 @@
 //! the page does not answer (a page blocked by a native dialog stops
 //! answering some commands). Nothing privaudit asks Chromium can hang a run.
 
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
 use chromiumoxide::cdp::browser_protocol::inspector::{EventTargetCrashed, EventTargetReloadedAfterCrash};
@@ -103,6 +102,7 @@ impl Cdp {
         });
         Ok(())
     }
+
     /// Sends one command and waits for its answer, at most `self.timeout`.
     pub async fn call<C: Command>(&self, command: C) -> Result<C::Response, CdpError> {
         self.call_within(command, self.timeout).await
